@@ -1,0 +1,1640 @@
+/* test-admin.c: wegwijzer-admin, run as a program
+ *
+ * Every test gets a folder of its own with a fresh directory database;
+ * the tool runs as a subprocess and we look at its exit status, its
+ * output and what it left in the database.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ww-test-admin"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+/* the installed themes, as the plugins in the build tree define them */
+static const char *themes[] = { "care", "finance", "legal", "media", "municipality", "police" };
+
+static const char *admin_path;
+
+/* --- running the tool ---------------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_free (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+  g_free (result);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
+
+typedef struct
+{
+  char        *tmpdir;
+  char        *db;
+  const char  *stdin_path;
+  char       **env;
+} Fixture;
+
+static char *
+dup_bytes (GBytes *bytes)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return g_strndup (data != NULL ? data : "", size);
+}
+
+static Result *
+run_argv (Fixture           *fixture,
+          const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *command_line = NULL;
+  Result *result = g_new0 (Result, 1);
+
+  g_strv_builder_add (builder, admin_path);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* UTF-8 output, English labels, whatever the machine says */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  /* only the plugins in the build tree, unless a test adds some */
+  g_subprocess_launcher_unsetenv (launcher, "WEGWIJZER_PLUGIN_PATH");
+  for (guint i = 0; fixture->env != NULL && fixture->env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (fixture->env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+  if (fixture->stdin_path != NULL)
+    g_subprocess_launcher_set_stdin_file_path (launcher, fixture->stdin_path);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  result->out = dup_bytes (out);
+  result->err = dup_bytes (err);
+  if (g_subprocess_get_if_exited (process))
+    result->status = g_subprocess_get_exit_status (process);
+  else
+    result->status = -1;
+
+  command_line = g_strjoinv (" ", argv + 1);
+  g_test_message ("wegwijzer-admin %s -> exit status %d", command_line, result->status);
+  if (result->err[0] != '\0')
+    g_test_message ("stderr: %s", result->err);
+
+  if (result->status < 0)
+    g_error ("wegwijzer-admin %s did not exit: %s", command_line, result->err);
+
+  return result;
+}
+
+static Result *
+run_va (Fixture    *fixture,
+        gboolean    with_db,
+        const char *first,
+        va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  if (with_db)
+    {
+      g_ptr_array_add (argv, (gpointer) "--db");
+      g_ptr_array_add (argv, fixture->db);
+    }
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  return run_argv (fixture, (const char *const *) argv->pdata);
+}
+
+/* wegwijzer-admin --db <the fixture's database> ARGS… */
+static G_GNUC_NULL_TERMINATED Result *
+run_db (Fixture    *fixture,
+        const char *first,
+        ...)
+{
+  Result *result;
+  va_list args;
+
+  va_start (args, first);
+  result = run_va (fixture, TRUE, first, args);
+  va_end (args);
+
+  return result;
+}
+
+/* wegwijzer-admin ARGS…, as given */
+static G_GNUC_NULL_TERMINATED Result *
+run (Fixture    *fixture,
+     const char *first,
+     ...)
+{
+  Result *result;
+  va_list args;
+
+  va_start (args, first);
+  result = run_va (fixture, FALSE, first, args);
+  va_end (args);
+
+  return result;
+}
+
+static const char *
+data_file (const char *name)
+{
+  return g_test_get_filename (G_TEST_DIST, name, NULL);
+}
+
+static char *
+tmp_file (Fixture    *fixture,
+          const char *name)
+{
+  return g_build_filename (fixture->tmpdir, name, NULL);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  return contents;
+}
+
+/* the lines of @text, without the empty string after the last newline */
+static GStrv
+split_lines (const char *text)
+{
+  g_autofree char *trimmed = g_strdup (text);
+  gsize length = strlen (trimmed);
+
+  if (length > 0 && trimmed[length - 1] == '\n')
+    trimmed[length - 1] = '\0';
+  if (trimmed[0] == '\0')
+    return g_new0 (char *, 1);
+
+  return g_strsplit (trimmed, "\n", -1);
+}
+
+static const char *
+last_line (GStrv lines)
+{
+  guint n = g_strv_length (lines);
+
+  g_assert_cmpuint (n, >, 0);
+  return lines[n - 1];
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+
+  return json_array_ref (json_node_get_array (root));
+}
+
+/* wegwijzer-admin search --json --limit 0 ARGS…: every match */
+static G_GNUC_NULL_TERMINATED JsonArray *
+search_json (Fixture *fixture,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(Result) result = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, fixture->db);
+  g_ptr_array_add (argv, (gpointer) "search");
+  g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "--limit");
+  g_ptr_array_add (argv, (gpointer) "0");
+  va_start (args, fixture);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  result = run_argv (fixture, (const char *const *) argv->pdata);
+  g_assert_cmpint (result->status, ==, 0);
+
+  return parse_array (result->out);
+}
+
+static guint
+count_providers (Fixture *fixture)
+{
+  g_autoptr(JsonArray) all = search_json (fixture, NULL);
+
+  return json_array_get_length (all);
+}
+
+static JsonObject *
+find_id (JsonArray  *array,
+         const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "id", NULL), id) == 0)
+        return object;
+    }
+
+  return NULL;
+}
+
+static gboolean
+strings_contain (JsonObject *object,
+                 const char *member,
+                 const char *value)
+{
+  JsonArray *array = json_object_get_array_member (object, member);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      if (g_strcmp0 (json_array_get_string_element (array, i), value) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* --- fixture --------------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->tmpdir = g_dir_make_tmp ("test-admin-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db = g_build_filename (fixture->tmpdir, "directory.db", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
+  g_clear_pointer (&fixture->db, g_free);
+  g_clear_pointer (&fixture->env, g_strfreev);
+}
+
+static void
+import_file (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(Result) result = run_db (fixture, "import", data_file (name), NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+}
+
+/* --- help and usage ---------------------------------------------------------- */
+
+static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate" };
+
+static void
+test_help_main (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const char *variants[][2] = { { "--help", NULL }, { "-h", NULL }, { "help", NULL } };
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      g_autoptr(Result) result = run (fixture, variants[v][0], variants[v][1], NULL);
+
+      g_assert_cmpint (result->status, ==, 0);
+      g_assert_nonnull (strstr (result->out, "Usage:"));
+      g_assert_nonnull (strstr (result->out, "--db"));
+      g_assert_nonnull (strstr (result->out, "Exit status"));
+      g_assert_nonnull (strstr (result->out, "3  invalid input data"));
+      for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        g_assert_nonnull (strstr (result->out, commands[i]));
+    }
+}
+
+static void
+test_help_commands (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(Result) result = run (fixture, commands[i], "--help", NULL);
+      g_autoptr(Result) from_help = run (fixture, "help", commands[i], NULL);
+      g_autofree char *usage = g_strdup_printf ("wegwijzer-admin %s", commands[i]);
+
+      g_assert_cmpint (result->status, ==, 0);
+      g_assert_nonnull (strstr (result->out, usage));
+      g_assert_nonnull (strstr (result->out, "--db"));
+      g_assert_cmpstr (result->err, ==, "");
+
+      g_assert_cmpint (from_help->status, ==, 0);
+      g_assert_cmpstr (from_help->out, ==, result->out);
+    }
+
+  /* --help is answered before anything is opened or checked */
+  {
+    g_autoptr(Result) result = run_db (fixture, "search", "--attribute", "nonsense", "--help", NULL);
+
+    g_assert_cmpint (result->status, ==, 0);
+    g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_version (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(Result) result = run (fixture, "--version", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->out, ==, "wegwijzer-admin " PACKAGE_VERSION "\n");
+}
+
+static void
+test_usage_errors (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  struct {
+    const char *args[4];
+    const char *message;
+  } cases[] = {
+    { { NULL }, "no command" },
+    { { "frobnicate", NULL }, "unknown command" },
+    { { "--frobnicate", "search", NULL }, "--frobnicate" },
+    { { "search", "--frobnicate", NULL }, "--frobnicate" },
+    { { "--db", NULL }, "--db" },
+    { { "search", "--db", NULL }, "--db" },
+    { { "help", "frobnicate", NULL }, "unknown command" },
+    { { "import", NULL }, "FILE" },
+    { { "validate", NULL }, "FILE" },
+    { { "export", "extra", NULL }, "no arguments" },
+    { { "plugins", NULL }, "list" },
+    { { "plugins", "remove", NULL }, "remove" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Result) result = run_argv (fixture, cases[i].args);
+
+      g_assert_cmpint (result->status, ==, 2);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_nonnull (strstr (result->err, cases[i].message));
+      g_assert_nonnull (strstr (result->err, "--help"));
+      g_assert_cmpstr (result->out, ==, "");
+    }
+
+  /* nothing was opened on the way */
+  g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
+}
+
+/* --db goes before or after the command name, and the last one counts */
+static void
+test_usage_db_anywhere (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *other = tmp_file (fixture, "other.db");
+  g_autoptr(Result) import = run (fixture, "import", data_file ("good.json"),
+                                  "--db", fixture->db, NULL);
+  g_autoptr(Result) before = run (fixture, "--db", fixture->db, "search", "Kwikstaart", NULL);
+  g_autoptr(Result) after = run (fixture, "search", "Kwikstaart", "--db", fixture->db, NULL);
+  g_autoptr(Result) last = run (fixture, "--db", fixture->db, "search", "--db", other,
+                                "Kwikstaart", NULL);
+
+  g_assert_cmpint (import->status, ==, 0);
+  g_assert_cmpint (before->status, ==, 0);
+  g_assert_nonnull (strstr (before->out, "Praktijk Kwikstaart"));
+  g_assert_cmpint (after->status, ==, 0);
+  g_assert_cmpstr (after->out, ==, before->out);
+  g_assert_cmpint (last->status, ==, 0);
+  g_assert_null (strstr (last->out, "Praktijk Kwikstaart"));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
+/* --- the database ------------------------------------------------------------ */
+
+static void
+test_db_recovered (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Result) result = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  gboolean moved = FALSE;
+
+  /* enough bytes to look like a file, none of them SQLite's */
+  g_file_set_contents (fixture->db,
+                       "This was a directory database once, before something went wrong "
+                       "with the disk. Nothing in here is SQLite any more.\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  result = run_db (fixture, "search", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_nonnull (strstr (result->err, "wegwijzer-admin: "));
+  g_assert_nonnull (strstr (result->err, "damaged"));
+  g_assert_nonnull (strstr (result->err, "rebuilt"));
+
+  dir = g_dir_open (fixture->tmpdir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_prefix (name, "directory.db.corrupt"))
+        {
+          g_autofree char *path = tmp_file (fixture, name);
+          g_autofree char *contents = read_file (path);
+
+          g_assert_true (g_str_has_prefix (contents, "This was a directory database"));
+          g_assert_nonnull (strstr (result->err, name));
+          moved = TRUE;
+        }
+    }
+  g_assert_true (moved);
+
+  /* the next run finds a healthy database and says nothing */
+  {
+    g_autoptr(Result) again = run_db (fixture, "search", NULL);
+
+    g_assert_cmpint (again->status, ==, 0);
+    g_assert_null (strstr (again->err, "damaged"));
+  }
+}
+
+static void
+test_db_cannot_open (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *blocker = tmp_file (fixture, "a-file");
+  g_autofree char *db = g_build_filename (blocker, "directory.db", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *commands_opening[][3] = {
+    { "search", NULL },
+    { "import", NULL },
+    { "export", NULL },
+    { "plugins", "list" },
+    { "generate", "--count=1" },
+  };
+
+  /* a folder that cannot be made, because a file has its name */
+  g_file_set_contents (blocker, "", -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands_opening); i++)
+    {
+      const char *args[] = { "--db", db, commands_opening[i][0], commands_opening[i][1], NULL };
+      g_autoptr(Result) result = NULL;
+
+      if (g_str_equal (commands_opening[i][0], "import"))
+        args[3] = data_file ("good.json");
+
+      result = run_argv (fixture, args);
+      g_assert_cmpint (result->status, ==, 1);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_nonnull (strstr (result->err, blocker));
+    }
+}
+
+/* --- search ------------------------------------------------------------------ */
+
+static void
+test_search_text (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  import_file (fixture, "good.json");
+
+  result = run_db (fixture, "search", "Kwikstaart", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  lines = split_lines (result->out);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "Praktijk Kwikstaart"));
+  g_assert_nonnull (strstr (lines[0], "GP"));
+  g_assert_true (g_str_has_suffix (lines[0], "Utrecht"));
+  g_assert_null (strstr (lines[0], "km"));
+  g_assert_cmpstr (lines[1], ==, "1 result");
+  /* our fixture is not sample data */
+  g_assert_null (strstr (result->out, "Sample data"));
+
+  /* the last word is a prefix */
+  {
+    g_autoptr(Result) prefix = run_db (fixture, "search", "praktijk", "kwikst", NULL);
+
+    g_assert_cmpint (prefix->status, ==, 0);
+    g_assert_nonnull (strstr (prefix->out, "Praktijk Kwikstaart"));
+  }
+
+  /* no match is not a failure */
+  {
+    g_autoptr(Result) none = run_db (fixture, "search", "Qwxzzy", "Vbnmkk", NULL);
+    g_auto(GStrv) none_lines = split_lines (none->out);
+
+    g_assert_cmpint (none->status, ==, 0);
+    g_assert_cmpstr (last_line (none_lines), ==, "0 results");
+  }
+}
+
+static void
+test_search_sample (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  import_file (fixture, "good.json");
+  import_file (fixture, "sample.json");
+
+  result = run_db (fixture, "search", "--city", "Utrecht", "--limit", "0", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  lines = split_lines (result->out);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 4);
+  g_assert_cmpstr (lines[n - 2], ==, "Sample data: these listings are fictional");
+  g_assert_true (g_str_has_suffix (lines[n - 1], " results"));
+
+  /* and in JSON */
+  {
+    g_autoptr(JsonArray) array = search_json (fixture, "--city", "Utrecht", NULL);
+    JsonObject *sample = find_id (array, "test-admin-steunpunt");
+    JsonObject *real = find_id (array, "test-admin-kwikstaart");
+
+    g_assert_nonnull (sample);
+    g_assert_nonnull (real);
+    g_assert_true (json_object_get_boolean_member (sample, "sample"));
+    g_assert_false (json_object_get_boolean_member (real, "sample"));
+  }
+}
+
+static void
+test_search_json (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  JsonObject *object;
+  JsonArray *languages;
+
+  import_file (fixture, "good.json");
+
+  result = run_db (fixture, "search", "--json", "Kwikstaart", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  array = parse_array (result->out);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "test-admin-kwikstaart");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Praktijk Kwikstaart");
+  g_assert_cmpstr (json_object_get_string_member (object, "theme"), ==, "care");
+  g_assert_cmpstr (json_object_get_string_member (object, "category"), ==, "gp");
+  g_assert_cmpstr (json_object_get_string_member (object, "city"), ==, "Utrecht");
+  g_assert_cmpstr (json_object_get_string_member (object, "street"), ==, "Testlaan 3");
+  g_assert_cmpstr (json_object_get_string_member (object, "postal_code"), ==, "3500 AA");
+  g_assert_cmpstr (json_object_get_string_member (object, "phone"), ==, "+31 30 000 0001");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "latitude"), 52.0907, 1e-6);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "longitude"), 5.1214, 1e-6);
+
+  languages = json_object_get_array_member (object, "languages");
+  g_assert_cmpuint (json_array_get_length (languages), ==, 2);
+  g_assert_true (strings_contain (object, "languages", "nl"));
+  g_assert_true (strings_contain (object, "languages", "en"));
+  g_assert_true (strings_contain (object, "attributes", "working-name-ok"));
+  g_assert_true (strings_contain (object, "attributes", "uninsured-ok"));
+  g_assert_false (strings_contain (object, "attributes", "anonymous-ok"));
+
+  /* open every day, all day */
+  g_assert_true (json_object_get_boolean_member (object, "open_now"));
+  g_assert_false (json_object_get_boolean_member (object, "sample"));
+  g_assert_false (json_object_has_member (object, "distance_km"));
+
+  /* no match: an empty array, still JSON */
+  {
+    g_autoptr(Result) none = run_db (fixture, "search", "--json", "Qwxzzy", "Vbnmkk", NULL);
+    g_autoptr(JsonArray) empty = NULL;
+
+    g_assert_cmpint (none->status, ==, 0);
+    empty = parse_array (none->out);
+    g_assert_cmpuint (json_array_get_length (empty), ==, 0);
+  }
+}
+
+static void
+test_search_theme (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) filtered = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  filtered = search_json (fixture, "--theme", "legal", NULL);
+  g_assert_cmpuint (json_array_get_length (filtered), <, total);
+  g_assert_nonnull (find_id (filtered, "test-admin-scholekster"));
+  for (guint i = 0; i < json_array_get_length (filtered); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (filtered, i), "theme"),
+                     ==, "legal");
+}
+
+static void
+test_search_category (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) filtered = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  filtered = search_json (fixture, "--category", "accountant", NULL);
+  g_assert_cmpuint (json_array_get_length (filtered), <, total);
+  g_assert_nonnull (find_id (filtered, "test-admin-goudvink"));
+  for (guint i = 0; i < json_array_get_length (filtered); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (filtered, i), "category"),
+                     ==, "accountant");
+
+  /* the same filter with its theme */
+  {
+    g_autoptr(JsonArray) with_theme = search_json (fixture, "--theme", "finance",
+                                                   "--category", "accountant", NULL);
+
+    g_assert_cmpuint (json_array_get_length (with_theme), ==, json_array_get_length (filtered));
+  }
+}
+
+static void
+test_search_city (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) filtered = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  /* any case will do */
+  filtered = search_json (fixture, "--city", "utrecht", NULL);
+  g_assert_cmpuint (json_array_get_length (filtered), <, total);
+  g_assert_nonnull (find_id (filtered, "test-admin-kwikstaart"));
+  g_assert_nonnull (find_id (filtered, "test-admin-goudvink"));
+  g_assert_null (find_id (filtered, "test-admin-scholekster"));
+  for (guint i = 0; i < json_array_get_length (filtered); i++)
+    g_assert_cmpint (g_ascii_strcasecmp (json_object_get_string_member (json_array_get_object_element (filtered, i), "city"),
+                                         "Utrecht"), ==, 0);
+}
+
+static void
+assert_all_have (JsonArray  *array,
+                 const char *member,
+                 const char *value)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_assert_true (strings_contain (json_array_get_object_element (array, i), member, value));
+}
+
+static void
+test_search_language (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) romanian = NULL;
+  g_autoptr(JsonArray) both = NULL;
+  g_autoptr(JsonArray) both_comma = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  romanian = search_json (fixture, "--language", "ro", NULL);
+  g_assert_cmpuint (json_array_get_length (romanian), <, total);
+  g_assert_nonnull (find_id (romanian, "test-admin-scholekster"));
+  g_assert_null (find_id (romanian, "test-admin-kwikstaart"));
+  assert_all_have (romanian, "languages", "ro");
+
+  /* every language given must be spoken */
+  both = search_json (fixture, "--language", "nl", "--language", "en", NULL);
+  g_assert_cmpuint (json_array_get_length (both), <, total);
+  g_assert_nonnull (find_id (both, "test-admin-kwikstaart"));
+  g_assert_null (find_id (both, "test-admin-scholekster"));
+  g_assert_null (find_id (both, "test-admin-goudvink"));
+  assert_all_have (both, "languages", "nl");
+  assert_all_have (both, "languages", "en");
+
+  both_comma = search_json (fixture, "--language", "nl,en", NULL);
+  g_assert_cmpuint (json_array_get_length (both_comma), ==, json_array_get_length (both));
+}
+
+static void
+test_search_attribute (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) uninsured = NULL;
+  g_autoptr(JsonArray) both = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  uninsured = search_json (fixture, "--attribute", "uninsured-ok", NULL);
+  g_assert_cmpuint (json_array_get_length (uninsured), <, total);
+  g_assert_nonnull (find_id (uninsured, "test-admin-kwikstaart"));
+  g_assert_null (find_id (uninsured, "test-admin-goudvink"));
+  assert_all_have (uninsured, "attributes", "uninsured-ok");
+
+  both = search_json (fixture, "--attribute", "evening-hours", "--attribute", "staff-trained", NULL);
+  g_assert_cmpuint (json_array_get_length (both), <, total);
+  g_assert_nonnull (find_id (both, "test-admin-goudvink"));
+  g_assert_null (find_id (both, "test-admin-kwikstaart"));
+  assert_all_have (both, "attributes", "evening-hours");
+  assert_all_have (both, "attributes", "staff-trained");
+}
+
+static void
+test_search_open_now (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) open = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  open = search_json (fixture, "--open-now", NULL);
+  g_assert_cmpuint (json_array_get_length (open), <, total);
+  /* always open, and never (it has no opening hours) */
+  g_assert_nonnull (find_id (open, "test-admin-kwikstaart"));
+  g_assert_null (find_id (open, "test-admin-scholekster"));
+  for (guint i = 0; i < json_array_get_length (open); i++)
+    g_assert_true (json_object_get_boolean_member (json_array_get_object_element (open, i), "open_now"));
+}
+
+static void
+test_search_near (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(JsonArray) close_by = NULL;
+  g_autoptr(JsonArray) wider = NULL;
+  g_autoptr(Result) text = NULL;
+  guint total;
+  double previous = 0;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+
+  /* Kwikstaart is right there; Goudvink about 4.9 km west */
+  close_by = search_json (fixture, "--near", "52.0907,5.1214", "--radius", "1", NULL);
+  g_assert_cmpuint (json_array_get_length (close_by), <, total);
+  g_assert_nonnull (find_id (close_by, "test-admin-kwikstaart"));
+  g_assert_null (find_id (close_by, "test-admin-goudvink"));
+
+  wider = search_json (fixture, "--near", "52.0907,5.1214", "--radius", "10", NULL);
+  g_assert_nonnull (find_id (wider, "test-admin-goudvink"));
+  g_assert_null (find_id (wider, "test-admin-scholekster"));
+  g_assert_cmpfloat (json_object_get_double_member (find_id (wider, "test-admin-goudvink"), "distance_km"), >, 4.0);
+  g_assert_cmpfloat (json_object_get_double_member (find_id (wider, "test-admin-goudvink"), "distance_km"), <, 6.0);
+
+  /* nearest first, all within the radius */
+  for (guint i = 0; i < json_array_get_length (wider); i++)
+    {
+      double distance = json_object_get_double_member (json_array_get_object_element (wider, i), "distance_km");
+
+      g_assert_cmpfloat (distance, >=, previous);
+      g_assert_cmpfloat (distance, <=, 10.0);
+      previous = distance;
+    }
+
+  /* the default radius is 5 km */
+  {
+    g_autoptr(JsonArray) by_default = search_json (fixture, "--near", "52.0907,5.1214", NULL);
+
+    g_assert_nonnull (find_id (by_default, "test-admin-goudvink"));
+    for (guint i = 0; i < json_array_get_length (by_default); i++)
+      g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (by_default, i), "distance_km"),
+                         <=, 5.0);
+  }
+
+  text = run_db (fixture, "search", "--near", "52.0907,5.1214", "--radius", "1", "Kwikstaart", NULL);
+  g_assert_cmpint (text->status, ==, 0);
+  g_assert_nonnull (strstr (text->out, "Praktijk Kwikstaart"));
+  g_assert_nonnull (strstr (text->out, " km"));
+}
+
+static void
+test_search_limit (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Result) one = NULL;
+  g_autoptr(Result) all = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *expected = NULL;
+  guint total;
+
+  import_file (fixture, "good.json");
+  total = count_providers (fixture);
+  g_assert_cmpuint (total, >, 1);
+
+  one = run_db (fixture, "search", "--limit", "1", NULL);
+  g_assert_cmpint (one->status, ==, 0);
+  lines = split_lines (one->out);
+  g_assert_true (g_str_has_prefix (last_line (lines), "1 result ("));
+  g_assert_nonnull (strstr (last_line (lines), "--limit 0"));
+
+  all = run_db (fixture, "search", "--limit", "0", NULL);
+  g_clear_pointer (&lines, g_strfreev);
+  lines = split_lines (all->out);
+  expected = g_strdup_printf ("%u results", total);
+  g_assert_cmpstr (last_line (lines), ==, expected);
+}
+
+static void
+test_search_bad_filters (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  struct {
+    const char *args[5];
+    int status;
+    const char *message;
+  } cases[] = {
+    { { "--attribute", "free-coffee" }, 3, "working-name-ok" },
+    { { "--attribute", "walk-in,free-coffee" }, 3, "free-coffee" },
+    { { "--near", "somewhere" }, 3, "52.37,4.89" },
+    { { "--near", "52.1" }, 3, "latitude" },
+    { { "--near", "95,5" }, 3, "latitude" },
+    { { "--near", "52.1,5,3" }, 3, "longitude" },
+    { { "--near", "52.1,5", "--radius", "0" }, 3, "--radius" },
+    { { "--near", "52.1,5", "--radius", "far" }, 3, "--radius" },
+    { { "--theme", "astrology" }, 3, "care" },
+    { { "--category", "dentist" }, 3, "gp" },
+    { { "--theme", "legal", "--category", "gp" }, 3, "lawyer" },
+    { { "--language", "Dutch" }, 3, "--language" },
+    { { "--radius", "2" }, 2, "--near" },
+    { { "--limit", "many" }, 2, "--limit" },
+    { { "--limit", "-1" }, 2, "--limit" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(Result) result = NULL;
+
+      g_ptr_array_add (argv, (gpointer) "--db");
+      g_ptr_array_add (argv, fixture->db);
+      g_ptr_array_add (argv, (gpointer) "search");
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (argv, (gpointer) cases[i].args[j]);
+      g_ptr_array_add (argv, NULL);
+
+      result = run_argv (fixture, (const char *const *) argv->pdata);
+      g_assert_cmpint (result->status, ==, cases[i].status);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_nonnull (strstr (result->err, cases[i].message));
+      g_assert_cmpstr (result->out, ==, "");
+    }
+}
+
+/* --- import and validate ------------------------------------------------------- */
+
+static void
+test_import_json (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_autoptr(JsonArray) found = NULL;
+  guint before = count_providers (fixture);
+
+  result = run_db (fixture, "import", data_file ("good.json"), NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->out, ==, "Imported 3 providers\n");
+  g_assert_cmpuint (count_providers (fixture), ==, before + 3);
+
+  found = search_json (fixture, "Scholekster", NULL);
+  g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  g_assert_nonnull (find_id (found, "test-admin-scholekster"));
+
+  /* the same file again replaces, by id */
+  {
+    g_autoptr(Result) again = run_db (fixture, "import", data_file ("good.json"), NULL);
+
+    g_assert_cmpint (again->status, ==, 0);
+    g_assert_cmpuint (count_providers (fixture), ==, before + 3);
+  }
+}
+
+static void
+test_import_ndjson (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_autoptr(JsonArray) found = NULL;
+  guint before = count_providers (fixture);
+
+  result = run_db (fixture, "import", data_file ("good.ndjson"), NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->out, ==, "Imported 2 providers\n");
+  g_assert_cmpuint (count_providers (fixture), ==, before + 2);
+
+  found = search_json (fixture, "--city", "Zwolle", NULL);
+  g_assert_nonnull (find_id (found, "test-admin-lepelaar"));
+  g_assert_nonnull (find_id (found, "test-admin-tureluur"));
+}
+
+static void
+test_import_stdin (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_autoptr(JsonArray) found = NULL;
+  guint before = count_providers (fixture);
+
+  fixture->stdin_path = data_file ("good.ndjson");
+  result = run_db (fixture, "import", "-", NULL);
+  fixture->stdin_path = NULL;
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpuint (count_providers (fixture), ==, before + 2);
+
+  found = search_json (fixture, "Collectief", "Tureluur", NULL);
+  g_assert_nonnull (find_id (found, "test-admin-tureluur"));
+}
+
+static void
+test_import_default_theme (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  guint before = count_providers (fixture);
+
+  /* the record names no theme: not without --theme, */
+  {
+    g_autoptr(Result) result = run_db (fixture, "import", data_file ("no-theme.json"), NULL);
+
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_nonnull (strstr (result->err, "record 1"));
+    g_assert_nonnull (strstr (result->err, "theme"));
+  }
+
+  /* not with a theme that is not installed, */
+  {
+    g_autoptr(Result) result = run_db (fixture, "import", "--theme", "astrology",
+                                       data_file ("no-theme.json"), NULL);
+
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_nonnull (strstr (result->err, "astrology"));
+    g_assert_nonnull (strstr (result->err, "care"));
+  }
+  g_assert_cmpuint (count_providers (fixture), ==, before);
+
+  /* but with --theme care */
+  {
+    g_autoptr(Result) result = run_db (fixture, "import", "--theme", "care",
+                                       data_file ("no-theme.json"), NULL);
+    g_autoptr(JsonArray) care = NULL;
+
+    g_assert_cmpint (result->status, ==, 0);
+    care = search_json (fixture, "--theme", "care", "--category", "sexual-health", NULL);
+    g_assert_nonnull (find_id (care, "test-admin-nothema"));
+  }
+  g_assert_cmpuint (count_providers (fixture), ==, before + 1);
+}
+
+typedef struct
+{
+  const char *file;
+  const char *expect[4];
+} BadFile;
+
+static const BadFile bad_files[] = {
+  { "not-json.json",          { "not-json.json: ", "JSON", NULL } },
+  { "broken.json",            { "broken.json: ", "not valid JSON", NULL } },
+  { "not-array.json",         { "not-array.json: ", "JSON array", NULL } },
+  { "not-objects.json",       { "record 1", "not a service object", NULL } },
+  { "missing-name.json",      { "record 2", "name", NULL } },
+  { "latitude-range.json",    { "record 2", "service_at_locations[0].location.latitude", "123.5", NULL } },
+  { "latitude-string.json",   { "record 1", "service_at_locations[0].location.latitude", "number", NULL } },
+  { "unknown-theme.json",     { "record 2", "theme", "astrology", NULL } },
+  { "unknown-category.json",  { "record 2", "category", "dentist", NULL } },
+  { "bad-schedule.json",      { "record 2", "schedules[0]", "closes_at", NULL } },
+  { "unknown-attribute.json", { "record 1", "attributes[2]", "free-coffee", NULL } },
+  { "truncated.ndjson",       { "record 3", "line 3", "JSON", NULL } },
+  { "duplicate-id.ndjson",    { "record 2", "id", "record 1", NULL } },
+  { "no-theme.json",          { "record 1", "theme", NULL } },
+};
+
+static void
+assert_bad_file (Fixture    *fixture,
+                 const char *command,
+                 const char *path,
+                 const char *const *expect)
+{
+  g_autoptr(Result) result = run_db (fixture, command, path, NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+  /* one message, on one line */
+  g_assert_nonnull (strchr (result->err, '\n'));
+  g_assert_cmpstr (strchr (result->err, '\n'), ==, "\n");
+  for (guint i = 0; expect[i] != NULL; i++)
+    g_assert_nonnull (strstr (result->err, expect[i]));
+}
+
+static void
+assert_bad_inputs (Fixture    *fixture,
+                   const char *command)
+{
+  g_autofree char *empty = tmp_file (fixture, "empty.json");
+  g_autofree char *latin1 = tmp_file (fixture, "latin1.json");
+  const char *empty_expect[] = { "empty", NULL };
+  const char *latin1_expect[] = { "UTF-8", NULL };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    assert_bad_file (fixture, command, data_file (bad_files[i].file), bad_files[i].expect);
+
+  g_file_set_contents (empty, " \n\n", -1, &error);
+  g_assert_no_error (error);
+  assert_bad_file (fixture, command, empty, empty_expect);
+
+  g_file_set_contents (latin1, "[{\"id\": \"x\", \"name\": \"Caf\xe9\"}]\n", -1, &error);
+  g_assert_no_error (error);
+  assert_bad_file (fixture, command, latin1, latin1_expect);
+}
+
+static void
+test_import_bad_record (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  guint before = count_providers (fixture);
+
+  assert_bad_inputs (fixture, "import");
+
+  /* the good records before each bad one were not written either */
+  g_assert_cmpuint (count_providers (fixture), ==, before);
+  {
+    g_autoptr(JsonArray) found = search_json (fixture, "Goede", "Praktijk", NULL);
+
+    g_assert_null (find_id (found, "test-admin-ok-1"));
+  }
+}
+
+static void
+test_import_missing_file (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *missing = tmp_file (fixture, "no-such-file.json");
+  g_autoptr(Result) result = run_db (fixture, "import", missing, NULL);
+  g_autoptr(Result) validate = run_db (fixture, "validate", missing, NULL);
+
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_nonnull (strstr (result->err, "no-such-file.json"));
+  g_assert_cmpint (validate->status, ==, 1);
+  g_assert_nonnull (strstr (validate->err, "no-such-file.json"));
+}
+
+static void
+test_validate_good (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *expected = g_strdup_printf ("%s: 3 records, valid\n", data_file ("good.json"));
+  g_autoptr(Result) result = NULL;
+  guint before;
+
+  /* validate needs no database: it does not even make one */
+  result = run_db (fixture, "validate", data_file ("good.json"), NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->out, ==, expected);
+  g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
+
+  /* and leaves one that is there as it was */
+  before = count_providers (fixture);
+  {
+    g_autoptr(Result) ndjson = run_db (fixture, "validate", data_file ("good.ndjson"), NULL);
+    g_autoptr(Result) themed = run_db (fixture, "validate", "--theme", "care",
+                                       data_file ("no-theme.json"), NULL);
+
+    g_assert_cmpint (ndjson->status, ==, 0);
+    g_assert_true (g_str_has_suffix (ndjson->out, ": 2 records, valid\n"));
+    g_assert_cmpint (themed->status, ==, 0);
+    g_assert_true (g_str_has_suffix (themed->out, ": 1 record, valid\n"));
+  }
+  g_assert_cmpuint (count_providers (fixture), ==, before);
+  {
+    g_autoptr(JsonArray) found = search_json (fixture, "Kwikstaart", NULL);
+
+    g_assert_null (find_id (found, "test-admin-kwikstaart"));
+  }
+
+  /* from standard input */
+  {
+    g_autoptr(Result) from_stdin = NULL;
+
+    fixture->stdin_path = data_file ("good.json");
+    from_stdin = run_db (fixture, "validate", "-", NULL);
+    fixture->stdin_path = NULL;
+    g_assert_cmpint (from_stdin->status, ==, 0);
+    g_assert_cmpstr (from_stdin->out, ==, "-: 3 records, valid\n");
+  }
+}
+
+static void
+test_validate_bad_record (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  guint before = count_providers (fixture);
+
+  assert_bad_inputs (fixture, "validate");
+  g_assert_cmpuint (count_providers (fixture), ==, before);
+
+  /* --theme is checked too */
+  {
+    g_autoptr(Result) result = run_db (fixture, "validate", "--theme", "astrology",
+                                       data_file ("no-theme.json"), NULL);
+
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_nonnull (strstr (result->err, "astrology"));
+  }
+}
+
+/* --- export -------------------------------------------------------------------- */
+
+static void
+assert_ndjson (const char *text,
+               guint       n_lines)
+{
+  g_auto(GStrv) lines = split_lines (text);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, n_lines);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+
+      json_parser_load_from_data (parser, lines[i], -1, &error);
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+    }
+}
+
+static void
+test_export_stdout (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+
+  import_file (fixture, "good.json");
+
+  result = run_db (fixture, "export", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  assert_ndjson (result->out, count_providers (fixture));
+  g_assert_nonnull (strstr (result->out, "\"test-admin-kwikstaart\""));
+
+  /* --format ndjson is the default said out loud */
+  {
+    g_autoptr(Result) explicit = run_db (fixture, "export", "--format", "ndjson", NULL);
+
+    g_assert_cmpint (explicit->status, ==, 0);
+    g_assert_cmpstr (explicit->out, ==, result->out);
+  }
+
+  /* one theme */
+  {
+    g_autoptr(Result) legal = run_db (fixture, "export", "--theme", "legal", NULL);
+    g_autoptr(JsonArray) found = search_json (fixture, "--theme", "legal", NULL);
+
+    g_assert_cmpint (legal->status, ==, 0);
+    assert_ndjson (legal->out, json_array_get_length (found));
+    g_assert_nonnull (strstr (legal->out, "\"test-admin-scholekster\""));
+    g_assert_null (strstr (legal->out, "\"test-admin-kwikstaart\""));
+  }
+}
+
+static void
+test_export_file (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *path = tmp_file (fixture, "export.ndjson");
+  g_autofree char *expected = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(Result) to_stdout = NULL;
+  g_autoptr(Result) to_file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  import_file (fixture, "good.json");
+  to_stdout = run_db (fixture, "export", NULL);
+
+  /* an older file is replaced */
+  g_file_set_contents (path, "old contents\n", -1, &error);
+  g_assert_no_error (error);
+
+  to_file = run_db (fixture, "export", "--output", path, NULL);
+  g_assert_cmpint (to_file->status, ==, 0);
+  expected = g_strdup_printf ("Exported %u providers to %s\n", count_providers (fixture), path);
+  g_assert_cmpstr (to_file->out, ==, expected);
+  contents = read_file (path);
+  g_assert_cmpstr (contents, ==, to_stdout->out);
+}
+
+static void
+test_export_roundtrip (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *first_path = tmp_file (fixture, "first.ndjson");
+  g_autofree char *second_path = tmp_file (fixture, "second.ndjson");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *other_db = tmp_file (fixture, "other.db");
+  g_autoptr(Result) result = NULL;
+  guint n_first;
+
+  import_file (fixture, "good.json");
+  import_file (fixture, "good.ndjson");
+  n_first = count_providers (fixture);
+
+  result = run_db (fixture, "export", "-o", first_path, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+
+  /* into a fresh directory, and out again */
+  g_free (fixture->db);
+  fixture->db = g_steal_pointer (&other_db);
+  g_clear_pointer (&result, result_free);
+  result = run_db (fixture, "import", first_path, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpuint (count_providers (fixture), ==, n_first);
+
+  g_clear_pointer (&result, result_free);
+  result = run_db (fixture, "export", "--output", second_path, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+
+  first = read_file (first_path);
+  second = read_file (second_path);
+  g_assert_cmpuint (strlen (first), >, 0);
+  g_assert_cmpstr (first, ==, second);
+}
+
+static void
+test_export_bad (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "no-such-folder", "export.ndjson", NULL);
+
+  {
+    g_autoptr(Result) result = run_db (fixture, "export", "--format", "csv", NULL);
+
+    g_assert_cmpint (result->status, ==, 2);
+    g_assert_nonnull (strstr (result->err, "csv"));
+    g_assert_nonnull (strstr (result->err, "ndjson"));
+    g_assert_cmpstr (result->out, ==, "");
+  }
+
+  {
+    g_autoptr(Result) result = run_db (fixture, "export", "--theme", "astrology", NULL);
+
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_nonnull (strstr (result->err, "astrology"));
+    g_assert_cmpstr (result->out, ==, "");
+  }
+
+  {
+    g_autoptr(Result) result = run_db (fixture, "export", "--output", path, NULL);
+
+    g_assert_cmpint (result->status, ==, 1);
+    g_assert_nonnull (strstr (result->err, path));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* --- plugins --------------------------------------------------------------------- */
+
+static void
+test_plugins_list (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Result) result = run_db (fixture, "plugins", "list", NULL);
+  g_auto(GStrv) lines = NULL;
+  const char *header;
+
+  g_assert_cmpint (result->status, ==, 0);
+  lines = split_lines (result->out);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (themes));
+
+  header = lines[0];
+  g_assert_true (g_str_has_prefix (header, "ID"));
+  g_assert_nonnull (strstr (header, "NAME"));
+  g_assert_nonnull (strstr (header, "PROVIDERS"));
+  g_assert_nonnull (strstr (header, "ABI"));
+  g_assert_nonnull (strstr (header, "MODULE"));
+  g_assert_null (strstr (header, "STATUS"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (themes); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s ", themes[i]);
+      gboolean found = FALSE;
+
+      for (guint j = 1; lines[j] != NULL; j++)
+        {
+          if (g_str_has_prefix (lines[j], prefix))
+            {
+              g_autofree char *module = g_strdup_printf ("libww-plugin-%s.so", themes[i]);
+
+              glong column = g_utf8_pointer_to_offset (header, strstr (header, "MODULE"));
+              const char *cell = g_utf8_offset_to_pointer (lines[j], column);
+
+              /* the table's columns line up: the module path starts
+               * right under its heading */
+              g_assert_cmpint (g_utf8_strlen (lines[j], -1), >, column);
+              g_assert_true (cell[-1] == ' ' && cell[0] != ' ');
+              g_assert_true (g_str_has_suffix (cell, module));
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+}
+
+static void
+test_plugins_json (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Result) result = NULL;
+  g_autoptr(JsonArray) array = NULL;
+
+  import_file (fixture, "good.json");
+  result = run_db (fixture, "plugins", "list", "--json", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  array = parse_array (result->out);
+  g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (themes));
+
+  for (guint i = 0; i < G_N_ELEMENTS (themes); i++)
+    {
+      JsonObject *plugin = find_id (array, themes[i]);
+      g_autoptr(JsonArray) providers = search_json (fixture, "--theme", themes[i], NULL);
+
+      g_assert_nonnull (plugin);
+      g_assert_true (json_object_get_boolean_member (plugin, "loaded"));
+      g_assert_nonnull (json_object_get_string_member (plugin, "name"));
+      g_assert_cmpint (json_object_get_int_member (plugin, "providers"), ==,
+                       json_array_get_length (providers));
+      g_assert_cmpint (json_object_get_int_member (plugin, "abi"), ==, WW_PLUGIN_ABI);
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (plugin, "module"), ".so"));
+      g_assert_true (json_object_get_null_member (plugin, "error"));
+    }
+
+  /* the imported records count with their theme */
+  g_assert_cmpint (json_object_get_int_member (find_id (array, "legal"), "providers"), >=, 1);
+}
+
+/* A plugin that cannot load is left out, unless --all asks for it. */
+static void
+test_plugins_all (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *plugin_dir = tmp_file (fixture, "plugins");
+  g_autofree char *broken_dir = g_build_filename (plugin_dir, "broken", NULL);
+  g_autofree char *key_file = g_build_filename (broken_dir, "broken.plugin", NULL);
+  g_autofree char *env = g_strdup_printf ("WEGWIJZER_PLUGIN_PATH=%s", plugin_dir);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (broken_dir, 0700), ==, 0);
+  g_file_set_contents (key_file,
+                       "[Plugin]\n"
+                       "Id=broken\n"
+                       "Module=libww-plugin-broken.so\n"
+                       "Name=Broken test plugin\n"
+                       "AbiVersion=1\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  fixture->env = g_strsplit (env, "\n", -1);
+
+  {
+    g_autoptr(Result) loaded = run_db (fixture, "plugins", "list", NULL);
+
+    g_assert_cmpint (loaded->status, ==, 0);
+    g_assert_null (strstr (loaded->out, "broken"));
+  }
+
+  {
+    g_autoptr(Result) all = run_db (fixture, "plugins", "list", "--all", NULL);
+    g_auto(GStrv) lines = NULL;
+    gboolean found = FALSE;
+
+    g_assert_cmpint (all->status, ==, 0);
+    lines = split_lines (all->out);
+    g_assert_nonnull (strstr (lines[0], "STATUS"));
+    for (guint i = 1; lines[i] != NULL; i++)
+      {
+        if (g_str_has_prefix (lines[i], "broken "))
+          {
+            g_assert_nonnull (strstr (lines[i], "skipped: "));
+            found = TRUE;
+          }
+        else
+          {
+            g_assert_true (g_str_has_suffix (lines[i], "loaded"));
+          }
+      }
+    g_assert_true (found);
+  }
+
+  {
+    g_autoptr(Result) all = run_db (fixture, "plugins", "list", "--all", "--json", NULL);
+    g_autoptr(JsonArray) array = NULL;
+    JsonObject *broken;
+
+    g_assert_cmpint (all->status, ==, 0);
+    array = parse_array (all->out);
+    g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (themes) + 1);
+    broken = find_id (array, "broken");
+    g_assert_nonnull (broken);
+    g_assert_false (json_object_get_boolean_member (broken, "loaded"));
+    g_assert_true (json_object_get_null_member (broken, "providers"));
+    g_assert_cmpstr (json_object_get_string_member (broken, "error"), !=, "");
+  }
+}
+
+/* --- generate -------------------------------------------------------------------- */
+
+static char *
+generate_and_export (Fixture    *fixture,
+                     const char *seed)
+{
+  g_autoptr(Result) generate = NULL;
+  g_autoptr(Result) export = NULL;
+  guint before = count_providers (fixture);
+
+  generate = run_db (fixture, "generate", "--count", "200", "--seed", seed, NULL);
+  g_assert_cmpint (generate->status, ==, 0);
+  g_assert_true (g_str_has_prefix (generate->out, "Generated 200 providers in "));
+  g_assert_true (g_str_has_suffix (generate->out, " s\n"));
+  /* stderr is not a terminal here: no progress */
+  g_assert_cmpstr (generate->err, ==, "");
+  g_assert_cmpuint (count_providers (fixture), ==, before + 200);
+
+  export = run_db (fixture, "export", NULL);
+  g_assert_cmpint (export->status, ==, 0);
+
+  return g_steal_pointer (&export->out);
+}
+
+static void
+test_generate_count (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *first = generate_and_export (fixture, "7");
+  g_autofree char *second = NULL;
+  g_autofree char *other_seed = NULL;
+
+  /* the same seed in a fresh directory makes the same providers */
+  g_free (fixture->db);
+  fixture->db = tmp_file (fixture, "second.db");
+  second = generate_and_export (fixture, "7");
+  g_assert_cmpstr (first, ==, second);
+
+  /* another seed makes others */
+  g_free (fixture->db);
+  fixture->db = tmp_file (fixture, "third.db");
+  other_seed = generate_and_export (fixture, "8");
+  g_assert_cmpstr (first, !=, other_seed);
+}
+
+static void
+test_generate_bad (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const char *cases[][3] = {
+    { NULL },
+    { "--count", "0" },
+    { "--count", "many" },
+    { "--count", "-5" },
+    { "--count", "" },
+    { "--count", "99999999999999" },
+    { "--count=10", "--seed", "x" },
+    { "--count=10", "extra" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "--db", fixture->db, "generate", cases[i][0], cases[i][1], NULL };
+      g_autoptr(Result) result = run_argv (fixture, args);
+
+      g_assert_cmpint (result->status, ==, 2);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_cmpstr (result->out, ==, "");
+    }
+
+  g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  admin_path = g_getenv ("WEGWIJZER_ADMIN");
+  if (admin_path == NULL)
+    g_error ("WEGWIJZER_ADMIN must name the wegwijzer-admin program to test");
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/admin/help/main", test_help_main);
+  ADD ("/admin/help/commands", test_help_commands);
+  ADD ("/admin/help/version", test_version);
+  ADD ("/admin/usage/errors", test_usage_errors);
+  ADD ("/admin/usage/db-anywhere", test_usage_db_anywhere);
+  ADD ("/admin/db/recovered", test_db_recovered);
+  ADD ("/admin/db/cannot-open", test_db_cannot_open);
+  ADD ("/admin/search/text", test_search_text);
+  ADD ("/admin/search/sample", test_search_sample);
+  ADD ("/admin/search/json", test_search_json);
+  ADD ("/admin/search/theme", test_search_theme);
+  ADD ("/admin/search/category", test_search_category);
+  ADD ("/admin/search/city", test_search_city);
+  ADD ("/admin/search/language", test_search_language);
+  ADD ("/admin/search/attribute", test_search_attribute);
+  ADD ("/admin/search/open-now", test_search_open_now);
+  ADD ("/admin/search/near", test_search_near);
+  ADD ("/admin/search/limit", test_search_limit);
+  ADD ("/admin/search/bad-filters", test_search_bad_filters);
+  ADD ("/admin/import/json", test_import_json);
+  ADD ("/admin/import/ndjson", test_import_ndjson);
+  ADD ("/admin/import/stdin", test_import_stdin);
+  ADD ("/admin/import/default-theme", test_import_default_theme);
+  ADD ("/admin/import/bad-record", test_import_bad_record);
+  ADD ("/admin/import/missing-file", test_import_missing_file);
+  ADD ("/admin/validate/good", test_validate_good);
+  ADD ("/admin/validate/bad-record", test_validate_bad_record);
+  ADD ("/admin/export/stdout", test_export_stdout);
+  ADD ("/admin/export/file", test_export_file);
+  ADD ("/admin/export/roundtrip", test_export_roundtrip);
+  ADD ("/admin/export/bad", test_export_bad);
+  ADD ("/admin/plugins/list", test_plugins_list);
+  ADD ("/admin/plugins/json", test_plugins_json);
+  ADD ("/admin/plugins/all", test_plugins_all);
+  ADD ("/admin/generate/count", test_generate_count);
+  ADD ("/admin/generate/bad", test_generate_bad);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,774 @@
+/* test-directory.c: the directory store and its search
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "wegwijzer.h"
+
+typedef struct {
+  char        *tmpdir;
+  char        *path;
+  WwDirectory *directory;
+} Fixture;
+
+static GPtrArray *
+load_fixture_providers (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "search-fixture.json", NULL));
+  g_autoptr(GError) error = NULL;
+  GPtrArray *providers = ww_hsds_parse_file (file, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (providers);
+  return providers;
+}
+
+static void
+fixture_set_up_empty (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->tmpdir = g_dir_make_tmp ("ww-directory-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->tmpdir, "directory.db", NULL);
+  fixture->directory = ww_directory_open (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+  g_autoptr(GError) error = NULL;
+
+  fixture_set_up_empty (fixture, data);
+  ww_directory_add_providers (fixture->directory, providers, "import", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->directory);
+  remove_tree (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+  g_free (fixture->path);
+}
+
+/* The ids of the results, in order, joined by spaces. */
+static char *
+search_ids (WwDirectory *directory,
+            WwQuery     *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwSearchResults) results = ww_directory_search (directory, query, NULL, &error);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (results)); i++)
+    {
+      g_autoptr(WwProvider) provider = g_list_model_get_item (G_LIST_MODEL (results), i);
+
+      if (ids->len > 0)
+        g_string_append_c (ids, ' ');
+      g_string_append (ids, ww_provider_get_id (provider));
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static char *
+search_text (WwDirectory *directory,
+             const char  *text)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+
+  ww_query_set_text (query, text);
+  return search_ids (directory, query);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+static char *
+sorted (char *ids)
+{
+  g_auto(GStrv) list = g_strsplit (ids, " ", -1);
+
+  g_free (ids);
+  g_qsort_with_data (list, g_strv_length (list), sizeof (char *), compare_strings, NULL);
+  return g_strjoinv (" ", list);
+}
+
+static void
+test_migrations (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, WW_DIRECTORY_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* Opening again finds it up to date and keeps what is there. */
+  g_clear_object (&fixture->directory);
+  {
+    g_autoptr(GError) error = NULL;
+
+    fixture->directory = ww_directory_open (fixture->path, &error);
+    g_assert_no_error (error);
+    g_assert_null (ww_directory_get_recovered_path (fixture->directory));
+    g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+  }
+}
+
+static void
+exec_on_file (const char *path,
+              const char *sql)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_too_new (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwDirectory) again = NULL;
+
+  g_clear_object (&fixture->directory);
+  exec_on_file (fixture->path, "PRAGMA user_version = 99");
+
+  again = ww_directory_open (fixture->path, &error);
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_TOO_NEW);
+  g_assert_null (again);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  /* left alone: no file was moved aside */
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+check_recovered (Fixture    *fixture,
+                 const char *damaged_contents,
+                 gsize       damaged_length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved_contents = NULL;
+  gsize moved_length;
+  const char *moved;
+
+  g_test_expect_message ("ww-directory", G_LOG_LEVEL_WARNING, "*damaged*moved to*");
+  fixture->directory = ww_directory_open (fixture->path, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  moved = ww_directory_get_recovered_path (fixture->directory);
+  g_assert_nonnull (moved);
+  g_assert_true (g_str_has_prefix (moved, fixture->path));
+  g_assert_true (g_file_get_contents (moved, &moved_contents, &moved_length, NULL));
+  /* the damaged file is kept as it was, byte for byte */
+  g_assert_cmpmem (moved_contents, moved_length, damaged_contents, damaged_length);
+
+  /* and the new directory works */
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) providers = load_fixture_providers ();
+
+    g_assert_true (ww_directory_add_providers (fixture->directory, providers, "import", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+  }
+}
+
+static void
+test_corrupt_garbage (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const char garbage[] = "This is not a database, it is a shopping list: bread, milk.";
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fixture->directory);
+  g_remove (fixture->path);
+  g_file_set_contents (fixture->path, garbage, sizeof garbage, &error);
+  g_assert_no_error (error);
+
+  check_recovered (fixture, garbage, sizeof garbage);
+}
+
+static void
+test_corrupt_pages (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  /* A real database whose pages after the first are overwritten: the
+   * header reads fine, the tables do not. */
+  g_clear_object (&fixture->directory);
+  exec_on_file (fixture->path, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE");
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 8192);
+  for (gsize i = 4096; i < length; i++)
+    contents[i] = (char) (i * 7);
+  g_file_set_contents (fixture->path, contents, length, &error);
+  g_assert_no_error (error);
+
+  check_recovered (fixture, contents, length);
+}
+
+static void
+test_lookup_round_trip (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      WwProvider *expected = g_ptr_array_index (providers, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WwProvider) stored = ww_directory_lookup (fixture->directory,
+                                                          ww_provider_get_id (expected), &error);
+
+      g_assert_no_error (error);
+      g_assert_true (ww_provider_equal (expected, stored));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WwProvider) missing = ww_directory_lookup (fixture->directory, "no-such-id", &error);
+
+    g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_NOT_FOUND);
+    g_assert_null (missing);
+  }
+}
+
+static void
+test_replace (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  WwProvider *first = g_ptr_array_index (providers, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_name = NULL;
+  g_autofree char *new_name = NULL;
+
+  ww_provider_set_field (first, WW_PROVIDER_NAME, "Praktijk Zonnebloem");
+  ww_provider_set_field (first, WW_PROVIDER_DESCRIPTION, "Nieuwe omschrijving.");
+  g_ptr_array_add (batch, first);
+  g_assert_true (ww_directory_add_providers (fixture->directory, batch, "import", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+  new_name = search_text (fixture->directory, "zonnebloem");
+  g_assert_cmpstr (new_name, ==, "test-01");
+  /* the old description is gone from the index too */
+  old_name = search_text (fixture->directory, "patienten");
+  g_assert_cmpstr (old_name, ==, "");
+}
+
+static void
+test_all_or_nothing (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+
+  /* The database refuses the second listing; the first must not stay. */
+  exec_on_file (fixture->path,
+                "CREATE TRIGGER refuse BEFORE INSERT ON providers WHEN NEW.name = 'Refuse me' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      WwProvider *provider = ww_generator_make_provider (1, i);
+
+      ww_provider_set_field (provider, WW_PROVIDER_NAME, i == 0 ? "Accepted Kliniek" : "Refuse me");
+      g_ptr_array_add (batch, provider);
+    }
+
+  g_assert_false (ww_directory_add_providers (fixture->directory, batch, "import", &error));
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_FAILED);
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+  found = search_text (fixture->directory, "accepted");
+  g_assert_cmpstr (found, ==, "");
+}
+
+static void
+test_search_text (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *ids = search_text (fixture->directory, "soa");
+  g_autofree char *two_words = search_text (fixture->directory, "advocatenkantoor dijk");
+  g_autofree char *none = search_text (fixture->directory, "zwembad");
+
+  g_assert_cmpstr (ids, ==, "test-04");
+  g_assert_cmpstr (two_words, ==, "test-05");
+  g_assert_cmpstr (none, ==, "");
+}
+
+static void
+test_search_ranking (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  /* "Linde" is test-01's name and only in test-05's description. */
+  g_autofree char *ids = search_text (fixture->directory, "linde ");
+
+  g_assert_cmpstr (ids, ==, "test-01 test-05");
+}
+
+static void
+test_search_prefix (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *two = sorted (search_text (fixture->directory, "hu"));
+  g_autofree char *three = sorted (search_text (fixture->directory, "sek"));
+  g_autofree char *longer = sorted (search_text (fixture->directory, "huisartsenp"));
+  g_autofree char *done = search_text (fixture->directory, "huisartsenp ");
+
+  g_assert_cmpstr (two, ==, "test-01 test-02 test-07");  /* huisarts…, hulp */
+  g_assert_cmpstr (three, ==, "test-03 test-08");
+  g_assert_cmpstr (longer, ==, "test-01 test-02");
+  /* a word followed by a space is finished, not a prefix */
+  g_assert_cmpstr (done, ==, "");
+}
+
+static void
+test_search_diacritics (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *plain = search_text (fixture->directory, "cafe een");
+  g_autofree char *accented = search_text (fixture->directory, "Café Één");
+  g_autofree char *upper = search_text (fixture->directory, "CAFÉ");
+  g_autofree char *patient = search_text (fixture->directory, "patienten");
+
+  g_assert_cmpstr (plain, ==, "test-03");
+  g_assert_cmpstr (accented, ==, "test-03");
+  g_assert_cmpstr (upper, ==, "test-03");
+  g_assert_cmpstr (patient, ==, "test-01");
+}
+
+static void
+test_search_typo (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *swapped = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *short_word = NULL;
+  g_autofree char *two_typos = NULL;
+
+  /* one letter missing, as the issue asks: "huisats" finds "huisarts" */
+  ww_query_set_text (query, "huisats ");
+  results = ww_directory_search (fixture->directory, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (results)), >=, 1);
+  g_assert_cmpstr (ww_search_results_get_corrected (results), ==, "huisarts");
+
+  missing = sorted (search_text (fixture->directory, "huisats"));
+  swapped = search_text (fixture->directory, "advocaetnkantoor ");
+  wrong = search_text (fixture->directory, "zakenbenk ");
+  extra = search_text (fixture->directory, "wijkkteam ");
+  short_word = search_text (fixture->directory, "sao ");
+  two_typos = search_text (fixture->directory, "huiats ");
+
+  g_assert_cmpstr (missing, ==, "test-01 test-02");
+  g_assert_cmpstr (swapped, ==, "test-05");
+  g_assert_cmpstr (wrong, ==, "test-06");
+  g_assert_cmpstr (extra, ==, "test-07");
+  /* shorter words are not guessed at, and two typos are too many */
+  g_assert_cmpstr (short_word, ==, "");
+  g_assert_cmpstr (two_typos, ==, "");
+}
+
+static void
+test_filter_theme_category (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autofree char *theme = NULL;
+  g_autofree char *category = NULL;
+
+  ww_query_set_theme (query, "care");
+  theme = sorted (search_ids (fixture->directory, query));
+  ww_query_set_category (query, "gp");
+  category = sorted (search_ids (fixture->directory, query));
+
+  g_assert_cmpstr (theme, ==, "test-01 test-02 test-04");
+  g_assert_cmpstr (category, ==, "test-01 test-02");
+}
+
+static void
+test_filter_city (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autofree char *city = NULL;
+  g_autofree char *combined = NULL;
+
+  ww_query_set_city (query, "AMSTERDAM");
+  city = sorted (search_ids (fixture->directory, query));
+  ww_query_set_theme (query, "legal");
+  combined = search_ids (fixture->directory, query);
+
+  g_assert_cmpstr (city, ==, "test-01 test-05 test-07");
+  g_assert_cmpstr (combined, ==, "test-05");
+}
+
+static void
+test_filter_language (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autofree char *english = NULL;
+  g_autofree char *both = NULL;
+
+  ww_query_add_language (query, "en");
+  english = sorted (search_ids (fixture->directory, query));
+  ww_query_add_language (query, "es");
+  both = search_ids (fixture->directory, query);
+
+  g_assert_cmpstr (english, ==, "test-01 test-04 test-05 test-08");
+  g_assert_cmpstr (both, ==, "test-04");
+}
+
+static void
+test_filter_attributes (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autofree char *one = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *with_text = NULL;
+
+  ww_query_add_attribute (query, "walk-in");
+  one = sorted (search_ids (fixture->directory, query));
+  /* every chosen attribute must hold, not any */
+  ww_query_add_attribute (query, "anonymous-ok");
+  all = sorted (search_ids (fixture->directory, query));
+  ww_query_set_text (query, "soa");
+  with_text = search_ids (fixture->directory, query);
+
+  g_assert_cmpstr (one, ==, "test-03 test-04 test-07");
+  g_assert_cmpstr (all, ==, "test-03 test-04");
+  g_assert_cmpstr (with_text, ==, "test-04");
+}
+
+static char *
+open_at (WwDirectory *directory,
+         int          day,
+         int          hour,
+         int          minute)
+{
+  g_autoptr(GTimeZone) amsterdam = g_time_zone_new_identifier ("Europe/Amsterdam");
+  /* 2026-11-23 is a Monday */
+  g_autoptr(GDateTime) when = g_date_time_new (amsterdam, 2026, 11, 22 + day, hour, minute, 0);
+  g_autoptr(WwQuery) query = ww_query_new ();
+
+  ww_query_set_open_at (query, when);
+  return sorted (search_ids (directory, query));
+}
+
+static void
+test_filter_open_now (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *monday_early = open_at (fixture->directory, 1, 7, 59);
+  g_autofree char *monday_morning = open_at (fixture->directory, 1, 11, 0);
+  g_autofree char *thursday_evening = open_at (fixture->directory, 4, 18, 30);
+  g_autofree char *friday_evening = open_at (fixture->directory, 5, 18, 30);
+  g_autofree char *saturday = open_at (fixture->directory, 6, 10, 0);
+  g_autofree char *closing_time = open_at (fixture->directory, 6, 14, 0);
+
+  g_assert_cmpstr (monday_early, ==, "");
+  g_assert_cmpstr (monday_morning, ==, "test-01 test-02 test-04 test-05 test-06 test-07 test-08");
+  g_assert_cmpstr (thursday_evening, ==, "test-02");
+  g_assert_cmpstr (friday_evening, ==, "");
+  g_assert_cmpstr (saturday, ==, "test-03");
+  /* closes at 14:00: closed at 14:00 */
+  g_assert_cmpstr (closing_time, ==, "");
+
+  /* the same answer from the provider itself */
+  {
+    g_autoptr(GTimeZone) amsterdam = g_time_zone_new_identifier ("Europe/Amsterdam");
+    g_autoptr(GDateTime) thursday = g_date_time_new (amsterdam, 2026, 11, 26, 18, 30, 0);
+    g_autoptr(WwProvider) open = ww_directory_lookup (fixture->directory, "test-02", NULL);
+    g_autoptr(WwProvider) closed = ww_directory_lookup (fixture->directory, "test-01", NULL);
+
+    g_assert_true (ww_provider_is_open_at (open, thursday));
+    g_assert_false (ww_provider_is_open_at (closed, thursday));
+  }
+}
+
+static void
+test_filter_distance (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+  double last = 0;
+
+  /* Amsterdam Centraal; test-07 is 4.3 km away, Utrecht 35 km */
+  ww_query_set_near (query, 52.3791, 4.9003, 3.0);
+  results = ww_directory_search (fixture->directory, query, NULL, &error);
+  g_assert_no_error (error);
+  ids = search_ids (fixture->directory, query);
+  g_assert_cmpstr (ids, ==, "test-01 test-05");
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (results)); i++)
+    {
+      g_autoptr(WwProvider) provider = g_list_model_get_item (G_LIST_MODEL (results), i);
+      double km = ww_provider_get_distance (provider);
+
+      g_assert_cmpfloat (km, >=, last);
+      g_assert_cmpfloat (km, <=, 3.0);
+      last = km;
+    }
+
+  /* test-01 at 52.3731,4.8922 is about 0.86 km from the station */
+  {
+    g_autoptr(WwProvider) nearest = g_list_model_get_item (G_LIST_MODEL (results), 0);
+    g_assert_cmpfloat_with_epsilon (ww_provider_get_distance (nearest), 0.86, 0.05);
+  }
+
+  /* a wider circle takes in the rest of Amsterdam, and text narrows it */
+  {
+    g_autoptr(WwQuery) wide = ww_query_new ();
+    g_autofree char *wide_ids = NULL;
+    g_autofree char *with_text = NULL;
+
+    ww_query_set_near (wide, 52.3791, 4.9003, 5.0);
+    wide_ids = search_ids (fixture->directory, wide);
+    ww_query_set_text (wide, "wijkteam");
+    with_text = search_ids (fixture->directory, wide);
+    g_assert_cmpstr (wide_ids, ==, "test-01 test-05 test-07");
+    g_assert_cmpstr (with_text, ==, "test-07");
+  }
+}
+
+static void
+test_limit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autoptr(WwSearchResults) cut = NULL;
+  g_autoptr(WwSearchResults) whole = NULL;
+
+  ww_query_set_limit (query, 3);
+  cut = ww_directory_search (fixture->directory, query, NULL, NULL);
+  ww_query_set_limit (query, 0);
+  whole = ww_directory_search (fixture->directory, query, NULL, NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cut)), ==, 3);
+  g_assert_true (ww_search_results_get_truncated (cut));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (whole)), ==, 8);
+  g_assert_false (ww_search_results_get_truncated (whole));
+}
+
+static void
+async_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_async_cancelled (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwSearchResults) results = NULL;
+
+  g_assert_true (ww_generator_fill (fixture->directory, 20000, 3, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A long search, cancelled while it runs or before it starts: either
+   * way it ends cancelled, never with stale results. */
+  ww_query_set_limit (query, 0);
+  ww_directory_search_async (fixture->directory, query, cancellable, async_cb, &result);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  results = ww_directory_search_finish (fixture->directory, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (results);
+}
+
+typedef struct {
+  guint            n_changed;
+  WwSearchResults *last;
+} SearcherState;
+
+static void
+results_changed_cb (WwSearcher      *searcher,
+                    WwSearchResults *results,
+                    SearcherState   *state)
+{
+  state->n_changed++;
+  g_set_object (&state->last, results);
+}
+
+static void
+test_searcher_newest_wins (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(WwSearcher) searcher = ww_searcher_new (fixture->directory);
+  SearcherState state = { 0 };
+  const char *typed[] = { "s", "so", "soa" };
+
+  g_signal_connect (searcher, "results-changed", G_CALLBACK (results_changed_cb), &state);
+
+  /* as someone types: each keystroke cancels the search before it */
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      g_autoptr(WwQuery) query = ww_query_new ();
+
+      ww_query_set_text (query, typed[i]);
+      ww_searcher_search (searcher, query);
+    }
+  g_assert_true (ww_searcher_get_busy (searcher));
+
+  while (ww_searcher_get_busy (searcher))
+    g_main_context_iteration (NULL, TRUE);
+  /* let any stale callbacks run too; none may speak */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_cmpuint (state.n_changed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (state.last)), ==, 1);
+  {
+    g_autoptr(WwProvider) provider = g_list_model_get_item (G_LIST_MODEL (state.last), 0);
+    g_assert_cmpstr (ww_provider_get_id (provider), ==, "test-04");
+  }
+  g_assert_true (ww_searcher_get_results (searcher) == state.last);
+  g_clear_object (&state.last);
+}
+
+static void
+test_seed_plugins (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WwPluginEngine) engine = ww_plugin_engine_new ();
+  g_autoptr(GError) error = NULL;
+  static const char *themes[] = { "finance", "care", "police", "municipality", "media", "legal" };
+  guint total;
+  g_autofree char *gp = NULL;
+
+  ww_plugin_engine_load (engine);
+  g_assert_true (ww_directory_seed (fixture->directory, engine, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (themes); i++)
+    g_assert_cmpuint (ww_directory_count (fixture->directory, themes[i]), >=, 30);
+
+  /* every seeded listing is sample data (the 8 test ones are too) */
+  total = ww_directory_count (fixture->directory, NULL);
+  g_assert_cmpuint (ww_directory_count_sample (fixture->directory), ==, total);
+
+  /* seeding again changes nothing */
+  g_assert_true (ww_directory_seed (fixture->directory, engine, &error));
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, total);
+
+  /* category words from the plugin are searchable, in English too */
+  {
+    g_autoptr(WwQuery) query = ww_query_new ();
+
+    ww_query_set_text (query, "family doctor");
+    ww_query_set_theme (query, "care");
+    ww_query_set_limit (query, 0);
+    gp = search_ids (fixture->directory, query);
+    g_assert_cmpstr (gp, !=, "");
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func, setup) \
+  g_test_add (path, Fixture, NULL, setup, func, fixture_tear_down)
+
+  ADD ("/directory/open/migrations", test_migrations, fixture_set_up);
+  ADD ("/directory/open/too-new", test_too_new, fixture_set_up_empty);
+  ADD ("/directory/open/corrupt/garbage", test_corrupt_garbage, fixture_set_up);
+  ADD ("/directory/open/corrupt/pages", test_corrupt_pages, fixture_set_up);
+  ADD ("/directory/store/round-trip", test_lookup_round_trip, fixture_set_up);
+  ADD ("/directory/store/replace", test_replace, fixture_set_up);
+  ADD ("/directory/store/all-or-nothing", test_all_or_nothing, fixture_set_up);
+  ADD ("/directory/store/seed-plugins", test_seed_plugins, fixture_set_up);
+  ADD ("/directory/search/text", test_search_text, fixture_set_up);
+  ADD ("/directory/search/ranking", test_search_ranking, fixture_set_up);
+  ADD ("/directory/search/prefix", test_search_prefix, fixture_set_up);
+  ADD ("/directory/search/diacritics", test_search_diacritics, fixture_set_up);
+  ADD ("/directory/search/typo", test_search_typo, fixture_set_up);
+  ADD ("/directory/search/limit", test_limit, fixture_set_up);
+  ADD ("/directory/filter/theme-category", test_filter_theme_category, fixture_set_up);
+  ADD ("/directory/filter/city", test_filter_city, fixture_set_up);
+  ADD ("/directory/filter/language", test_filter_language, fixture_set_up);
+  ADD ("/directory/filter/attributes", test_filter_attributes, fixture_set_up);
+  ADD ("/directory/filter/open-now", test_filter_open_now, fixture_set_up);
+  ADD ("/directory/filter/distance", test_filter_distance, fixture_set_up);
+  ADD ("/directory/async/cancelled", test_async_cancelled, fixture_set_up);
+  ADD ("/directory/async/newest-wins", test_searcher_newest_wins, fixture_set_up);
+
+#undef ADD
+
+  return g_test_run ();
+}
