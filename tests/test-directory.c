@@ -594,6 +594,102 @@ test_filter_distance (Fixture       *fixture,
   }
 }
 
+typedef struct {
+  const char *prefix;
+  guint       count;
+} CountData;
+
+static gboolean
+words_have_prefix (const char *text,
+                   const char *prefix)
+{
+  g_auto(GStrv) words = NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  words = ww_text_split_words (text);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (words[i], prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+name_matches (WwProvider *provider,
+              const char *prefix)
+{
+  return words_have_prefix (ww_provider_get_name (provider), prefix) ||
+         words_have_prefix (ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_NAME), prefix);
+}
+
+static gboolean
+count_prefix_cb (WwProvider  *provider,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  CountData *data = user_data;
+  const WwProviderField fields[] = {
+    WW_PROVIDER_NAME, WW_PROVIDER_ORGANIZATION_NAME, WW_PROVIDER_DESCRIPTION,
+    WW_PROVIDER_STREET, WW_PROVIDER_POSTAL_CODE, WW_PROVIDER_CITY, WW_PROVIDER_LOCATION_NAME,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (words_have_prefix (ww_provider_get_field (provider, fields[i]), data->prefix))
+      {
+        data->count++;
+        break;
+      }
+
+  return TRUE;
+}
+
+static void
+test_search_broad (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WwQuery) query = ww_query_new ();
+  g_autoptr(WwSearchResults) first_page = NULL;
+  g_autoptr(WwSearchResults) all = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  CountData expected = { "a", 0 };
+  gboolean names_done = FALSE;
+
+  /* More matches than are ranked: the names that match come first, and
+   * nothing is lost or listed twice. */
+  g_assert_true (ww_generator_fill (fixture->directory, 6000, 5, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ww_directory_foreach (fixture->directory, NULL, count_prefix_cb, &expected, &error));
+  g_assert_cmpuint (expected.count, >, 2000);
+
+  ww_query_set_text (query, "a");
+  ww_query_set_limit (query, 100);
+  first_page = ww_directory_search (fixture->directory, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (first_page)), ==, 100);
+  g_assert_true (ww_search_results_get_truncated (first_page));
+
+  ww_query_set_limit (query, 0);
+  all = ww_directory_search (fixture->directory, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, expected.count);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
+    {
+      g_autoptr(WwProvider) provider = g_list_model_get_item (G_LIST_MODEL (all), i);
+      gboolean in_name = name_matches (provider, "a");
+
+      g_assert_true (g_hash_table_add (seen, g_strdup (ww_provider_get_id (provider))));
+      if (!in_name)
+        names_done = TRUE;
+      else
+        g_assert_false (names_done);
+    }
+  g_assert_true (names_done);
+}
+
 static void
 test_limit (Fixture       *fixture,
             gconstpointer  data)
@@ -759,6 +855,7 @@ main (int   argc,
   ADD ("/directory/search/diacritics", test_search_diacritics, fixture_set_up);
   ADD ("/directory/search/typo", test_search_typo, fixture_set_up);
   ADD ("/directory/search/limit", test_limit, fixture_set_up);
+  ADD ("/directory/search/broad", test_search_broad, fixture_set_up);
   ADD ("/directory/filter/theme-category", test_filter_theme_category, fixture_set_up);
   ADD ("/directory/filter/city", test_filter_city, fixture_set_up);
   ADD ("/directory/filter/language", test_filter_language, fixture_set_up);

@@ -146,6 +146,16 @@ static const char *migrations[] = {
   /* every word of four letters or more that was ever indexed, for typo
    * correction; a word whose listings went stays, which costs nothing
    * but a candidate that matches no row */
+  /* Names (and the filter tokens again) on their own: a broad query, two
+   * letters say, lists the listings whose name matches first, and this
+   * small index finds them without reading positions in the big one. */
+  "CREATE VIRTUAL TABLE names_fts USING fts5 ("
+  "  name, meta,"
+  "  content = '',"
+  "  detail = none,"
+  "  tokenize = 'unicode61 remove_diacritics 2',"
+  "  prefix = '2 3'"
+  ");"
   "CREATE TABLE vocabulary ("
   "  word TEXT PRIMARY KEY"
   ") WITHOUT ROWID;"
@@ -266,6 +276,56 @@ sql_distance (sqlite3_context  *context,
                                        sqlite3_value_double (argv[3])));
 }
 
+/* How well a row matches, for ranking: for each phrase of the query the
+ * weight of the best column it occurs in (name 10, description 1, place
+ * 2, category 3). Unlike bm25() it needs no statistics over the whole
+ * index, which cost as much as the search itself on a large directory
+ * when the query holds broad filter tokens. */
+static void
+sql_rank (const Fts5ExtensionApi  *api,
+          Fts5Context             *fts,
+          sqlite3_context         *context,
+          int                      n_values,
+          sqlite3_value          **values)
+{
+  static const double weights[] = { 10.0, 1.0, 2.0, 3.0 };
+  int n_phrases = api->xPhraseCount (fts);
+  double score = 0;
+
+  for (int phrase = 0; phrase < n_phrases; phrase++)
+    {
+      Fts5PhraseIter iter;
+      double best = 0;
+      int column, offset;
+
+      for (api->xPhraseFirst (fts, phrase, &iter, &column, &offset);
+           column >= 0;
+           api->xPhraseNext (fts, &iter, &column, &offset))
+        if (column < (int) G_N_ELEMENTS (weights))
+          best = MAX (best, weights[column]);
+
+      score += best;
+    }
+
+  sqlite3_result_double (context, score);
+}
+
+static void
+register_rank_function (sqlite3 *db)
+{
+  fts5_api *api = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_pointer (stmt, 1, (void *) &api, "fts5_api_ptr", NULL);
+  sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+
+  if (api != NULL && api->iVersion >= 2)
+    api->xCreateFunction (api, "ww_rank", NULL, sql_rank, NULL);
+}
+
 static int
 open_connection (const char  *path,
                  gboolean     read_only,
@@ -284,6 +344,7 @@ open_connection (const char  *path,
       sqlite3_create_function (db, "ww_distance", 4,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                NULL, sql_distance, NULL, NULL);
+      register_rank_function (db);
     }
 
   *db_out = db;
@@ -880,6 +941,8 @@ typedef struct {
   sqlite3_stmt *insert_geo;
   sqlite3_stmt *insert_fts;
   sqlite3_stmt *delete_fts;
+  sqlite3_stmt *insert_names;
+  sqlite3_stmt *delete_names;
   sqlite3_stmt *insert_word;
 } Writer;
 
@@ -895,6 +958,8 @@ writer_clear (Writer *writer)
   g_clear_pointer (&writer->insert_geo, sqlite3_finalize);
   g_clear_pointer (&writer->insert_fts, sqlite3_finalize);
   g_clear_pointer (&writer->delete_fts, sqlite3_finalize);
+  g_clear_pointer (&writer->insert_names, sqlite3_finalize);
+  g_clear_pointer (&writer->delete_names, sqlite3_finalize);
   g_clear_pointer (&writer->insert_word, sqlite3_finalize);
 }
 
@@ -928,6 +993,8 @@ writer_init (Writer   *writer,
       !(writer->insert_geo = prepare (db, "INSERT INTO providers_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)", error)) ||
       !(writer->insert_fts = prepare (db, "INSERT INTO providers_fts (rowid, name, description, place, meta) VALUES (?, ?, ?, ?, ?)", error)) ||
       !(writer->delete_fts = prepare (db, "INSERT INTO providers_fts (providers_fts, rowid, name, description, place, meta) VALUES ('delete', ?, ?, ?, ?, ?)", error)) ||
+      !(writer->insert_names = prepare (db, "INSERT INTO names_fts (rowid, name, meta) VALUES (?1, ?2, ?5)", error)) ||
+      !(writer->delete_names = prepare (db, "INSERT INTO names_fts (names_fts, rowid, name, meta) VALUES ('delete', ?1, ?2, ?5)", error)) ||
       !(writer->insert_word = prepare (db, "INSERT OR IGNORE INTO vocabulary (word) VALUES (?)", error)))
     {
       writer_clear (writer);
@@ -981,6 +1048,10 @@ remove_rowid (Writer   *writer,
   sqlite3_bind_int64 (writer->delete_fts, 1, rowid);
   bind_fts_values (writer->delete_fts, &values);
   if (!step_done (writer->delete_fts, "removing a listing from the index", error))
+    return FALSE;
+  sqlite3_bind_int64 (writer->delete_names, 1, rowid);
+  bind_fts_values (writer->delete_names, &values);
+  if (!step_done (writer->delete_names, "removing a listing from the index", error))
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (writer->remove); i++)
@@ -1153,6 +1224,10 @@ insert_provider (WwDirectory  *self,
   sqlite3_bind_int64 (writer->insert_fts, 1, rowid);
   bind_fts_values (writer->insert_fts, &values);
   if (!step_done (writer->insert_fts, "indexing a listing", error))
+    return FALSE;
+  sqlite3_bind_int64 (writer->insert_names, 1, rowid);
+  bind_fts_values (writer->insert_names, &values);
+  if (!step_done (writer->insert_names, "indexing a listing", error))
     return FALSE;
 
   return add_vocabulary (writer, &values, error);
@@ -1785,7 +1860,7 @@ append_fts_term (GString    *match,
 
 typedef struct {
   char *text;        /* the words, in the text columns */
-  char *in_name;     /* the words, in the name column only */
+  char *names;       /* the words, for names_fts; NULL if they could match a meta token */
   char *full;        /* the words, or the categories they name */
   char *corrected;   /* what was searched for, when a typo was corrected */
 } TextMatch;
@@ -1794,7 +1869,7 @@ static void
 text_match_clear (TextMatch *match)
 {
   g_free (match->text);
-  g_free (match->in_name);
+  g_free (match->names);
   g_free (match->full);
   g_free (match->corrected);
 }
@@ -1821,6 +1896,7 @@ build_text_match (WwDirectory  *self,
   gsize text_len = strlen (text);
   gboolean typing = text_len > 0 && !g_ascii_isspace (text[text_len - 1]);
   gboolean changed = FALSE;
+  gboolean could_match_meta = FALSE;
   guint n_words = g_strv_length (words);
 
   memset (match, 0, sizeof *match);
@@ -1867,6 +1943,11 @@ build_text_match (WwDirectory  *self,
       if (term->len == 0)
         append_fts_term (term, word, as_prefix);
 
+      /* names_fts has no column filters, so "ww" would find every row
+       * by its filter tokens there */
+      if (g_str_has_prefix (word, "wwx") || (as_prefix && g_str_has_prefix ("wwx", word)))
+        could_match_meta = TRUE;
+
       if (correction->len > 0)
         g_string_append_c (correction, ' ');
       g_string_append (correction, searched);
@@ -1888,7 +1969,8 @@ build_text_match (WwDirectory  *self,
     }
 
   match->text = g_strdup_printf ("{name description place} : (%s)", terms->str);
-  match->in_name = g_strdup_printf ("name : (%s)", terms->str);
+  if (!could_match_meta)
+    match->names = g_strdup (terms->str);
   match->full = g_string_free (g_steal_pointer (&full), FALSE);
   if (changed)
     match->corrected = g_string_free (g_steal_pointer (&correction), FALSE);
@@ -1938,7 +2020,8 @@ bind_values (sqlite3_stmt *stmt,
  * SQL, whose index lists them by name without sorting. */
 static char *
 build_meta_match (const WwQuery *query,
-                  gboolean       with_theme)
+                  gboolean       with_theme,
+                  const char    *column)
 {
   g_autoptr(GString) match = g_string_new (NULL);
   g_autoptr(GString) tokens = g_string_new (NULL);
@@ -1967,7 +2050,7 @@ build_meta_match (const WwQuery *query,
     {
       if (match->len > 0)
         g_string_append (match, " AND ");
-      g_string_append (match, "meta : ");
+      g_string_append (match, column);
       append_fts_term (match, list[i], FALSE);
     }
 
@@ -1982,65 +2065,78 @@ progress_cb (void *user_data)
   return g_cancellable_is_cancelled (self->search_cancellable);
 }
 
-static guint
-count_matches (sqlite3     *db,
-               const char  *match,
-               guint        cap,
-               GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint count = 0;
-  int rc;
-
-  if (!(stmt = prepare (db, "SELECT count(*) FROM (SELECT rowid FROM providers_fts "
-                            "WHERE providers_fts MATCH ?1 LIMIT ?2)", error)))
-    return G_MAXUINT;
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, cap);
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (error, db, rc, "searching");
-      return G_MAXUINT;
-    }
-  count = sqlite3_column_int (stmt, 0);
-
-  return count;
-}
-
 typedef enum {
-  ORDER_RANK,       /* bm25 */
+  ORDER_RANK,       /* ww_rank(), sorted here; fails as too broad past RANK_LIMIT */
   ORDER_INDEX,      /* as the index has them: cheap, for broad queries */
   ORDER_NAME,
   ORDER_DISTANCE,
 } Order;
 
-/* Runs one SELECT and appends what it finds to @rowids/@distances, up
- * to @limit rows in all (0: no limit). */
+typedef struct {
+  gint64  rowid;
+  double  distance;
+  double  score;
+} Ranked;
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  const Ranked *x = a;
+  const Ranked *y = b;
+
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+
+  return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+static void
+append_row (GArray   *rowids,
+            GArray   *distances,
+            gint64    rowid,
+            double    distance)
+{
+  g_array_append_val (rowids, rowid);
+  g_array_append_val (distances, distance);
+}
+
+/* Runs one SELECT against @fts_table (or the providers table alone when
+ * @match is NULL) and appends what it finds to @rowids/@distances, up to
+ * @limit rows in all (0: no limit), leaving out rows in @skip.
+ *
+ * With ORDER_RANK it reads up to RANK_LIMIT + 1 matches and sorts them
+ * here, or sets @too_broad and appends nothing. */
 static gboolean
 collect (WwDirectory    *self,
          const WwQuery  *query,
+         const char     *fts_table,
          const char     *match,
          Order           order,
+         GHashTable     *skip,
          guint           limit,
          GArray         *rowids,
          GArray         *distances,
          gboolean       *truncated,
+         gboolean       *too_broad,
          GError        **error)
 {
   sqlite3 *db = self->searcher.db;
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GDateTime) open_at = NULL;
+  g_autoptr(GDateTime) open_at = ww_query_dup_open_at (query);
+  g_autoptr(GArray) ranked = NULL;
   Builder builder = { sql, values };
   double latitude, longitude, radius_km;
   gboolean near = ww_query_get_near (query, &latitude, &longitude, &radius_km);
+  /* with text, theme and category are in the meta match already */
+  gboolean sql_theme = match == NULL || (order != ORDER_RANK && order != ORDER_INDEX);
+  gboolean join = match == NULL || sql_theme || near || open_at != NULL;
   const char *value;
   int rc;
 
-  g_string_append (sql, "SELECT p.rowid, ");
+  g_string_append_printf (sql, "SELECT %s.rowid, ", match != NULL ? fts_table : "p");
   if (near)
     {
       g_string_append (sql, "ww_distance(p.latitude, p.longitude, ");
@@ -2051,30 +2147,31 @@ collect (WwDirectory    *self,
     }
   else
     g_string_append (sql, "-1 AS distance");
+  if (order == ORDER_RANK)
+    g_string_append_printf (sql, ", ww_rank(%s)", fts_table);
 
   if (match != NULL)
     {
-      g_string_append (sql, " FROM providers_fts JOIN providers p ON p.rowid = providers_fts.rowid"
-                            " WHERE providers_fts MATCH ");
+      g_string_append_printf (sql, " FROM %s", fts_table);
+      if (join)
+        g_string_append_printf (sql, " JOIN providers p ON p.rowid = %s.rowid", fts_table);
+      g_string_append_printf (sql, " WHERE %s MATCH ", fts_table);
       bind_text (&builder, match);
     }
   else
     g_string_append (sql, " FROM providers p WHERE 1");
 
-  /* Theme and category are also in the meta match; here they let SQLite
-   * use the (theme, category, sort_key) index when there is no text. */
-  if ((value = ww_query_get_theme (query)) != NULL)
+  if (sql_theme && (value = ww_query_get_theme (query)) != NULL)
     {
       g_string_append (sql, " AND p.theme = ");
       bind_text (&builder, value);
     }
-  if ((value = ww_query_get_category (query)) != NULL)
+  if (sql_theme && (value = ww_query_get_category (query)) != NULL)
     {
       g_string_append (sql, " AND p.category = ");
       bind_text (&builder, value);
     }
 
-  open_at = ww_query_dup_open_at (query);
   if (open_at != NULL)
     {
       g_autoptr(GTimeZone) amsterdam = g_time_zone_new_identifier ("Europe/Amsterdam");
@@ -2116,8 +2213,8 @@ collect (WwDirectory    *self,
   switch (order)
     {
     case ORDER_RANK:
-      /* name, description, place, meta */
-      g_string_append (sql, " ORDER BY bm25(providers_fts, 10.0, 1.0, 2.0, 3.0), p.sort_key");
+      g_string_append_printf (sql, " LIMIT %d", RANK_LIMIT + 1);
+      ranked = g_array_new (FALSE, FALSE, sizeof (Ranked));
       break;
 
     case ORDER_INDEX:
@@ -2135,8 +2232,9 @@ collect (WwDirectory    *self,
       g_assert_not_reached ();
     }
 
-  if (limit > 0)
-    g_string_append_printf (sql, " LIMIT %u", limit - rowids->len + 1);
+  if (limit > 0 && order != ORDER_RANK)
+    g_string_append_printf (sql, " LIMIT %u",
+                            limit - rowids->len + 1 + (skip ? g_hash_table_size (skip) : 0));
 
   if (!(stmt = prepare (db, sql->str, error)))
     return FALSE;
@@ -2147,16 +2245,47 @@ collect (WwDirectory    *self,
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
       double distance = sqlite3_column_double (stmt, 1);
 
+      if (ranked != NULL)
+        {
+          Ranked row = { rowid, distance, sqlite3_column_double (stmt, 2) };
+
+          g_array_append_val (ranked, row);
+          continue;
+        }
+
+      if (skip != NULL && g_hash_table_contains (skip, &rowid))
+        continue;
       if (limit > 0 && rowids->len == limit)
         {
           *truncated = TRUE;
           break;
         }
-      g_array_append_val (rowids, rowid);
-      g_array_append_val (distances, distance);
+      append_row (rowids, distances, rowid, distance);
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return set_sqlite_error (error, db, rc, "searching");
+
+  if (ranked != NULL)
+    {
+      if (ranked->len > RANK_LIMIT)
+        {
+          *too_broad = TRUE;
+          return TRUE;
+        }
+
+      g_array_sort (ranked, compare_ranked);
+      for (guint i = 0; i < ranked->len; i++)
+        {
+          const Ranked *row = &g_array_index (ranked, Ranked, i);
+
+          if (limit > 0 && rowids->len == limit)
+            {
+              *truncated = TRUE;
+              break;
+            }
+          append_row (rowids, distances, row->rowid, row->distance);
+        }
+    }
 
   return TRUE;
 }
@@ -2183,6 +2312,7 @@ run_search (WwDirectory    *self,
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *meta = NULL;
+  g_autofree char *names_meta = NULL;
   g_auto(TextMatch) text = { 0 };
   const char *typed = ww_query_get_text (query);
   gboolean has_text = FALSE;
@@ -2202,30 +2332,41 @@ run_search (WwDirectory    *self,
         }
     }
 
-  meta = build_meta_match (query, has_text);
+  meta = build_meta_match (query, has_text, "meta : ");
+  names_meta = build_meta_match (query, has_text, "");
   if (has_text)
     {
       g_autofree char *full = join_and (text.full, meta);
-      guint count = count_matches (db, full, RANK_LIMIT + 1, error);
+      gboolean too_broad = FALSE;
 
-      if (count == G_MAXUINT)
+      if (!collect (self, query, "providers_fts", full, ORDER_RANK, NULL, limit,
+                    rowids, distances, &truncated, &too_broad, error))
         return NULL;
 
-      if (count <= RANK_LIMIT)
+      if (too_broad)
         {
-          if (!collect (self, query, full, ORDER_RANK, limit, rowids, distances, &truncated, error))
-            return NULL;
-        }
-      else
-        {
-          /* Too broad to rank: names first, then the rest. */
-          g_autofree char *names = join_and (text.in_name, meta);
-          g_autofree char *rest = g_strdup_printf ("(%s) NOT (%s)", full, text.in_name);
+          /* Too broad to rank: the listings whose name matches first,
+           * then the rest, each in index order. */
+          g_autoptr(GHashTable) named = g_hash_table_new (g_int64_hash, g_int64_equal);
+          g_autoptr(GArray) named_rowids = NULL;
 
-          if (!collect (self, query, names, ORDER_INDEX, limit, rowids, distances, &truncated, error))
-            return NULL;
+          if (text.names != NULL)
+            {
+              g_autofree char *names = join_and (text.names, names_meta);
+
+              if (!collect (self, query, "names_fts", names, ORDER_INDEX, NULL, limit,
+                            rowids, distances, &truncated, NULL, error))
+                return NULL;
+
+              /* a copy: @rowids grows below, and may move */
+              named_rowids = g_array_copy (rowids);
+              for (guint i = 0; i < named_rowids->len; i++)
+                g_hash_table_add (named, &g_array_index (named_rowids, gint64, i));
+            }
+
           if (!truncated &&
-              !collect (self, query, rest, ORDER_INDEX, limit, rowids, distances, &truncated, error))
+              !collect (self, query, "providers_fts", full, ORDER_INDEX, named, limit,
+                        rowids, distances, &truncated, NULL, error))
             return NULL;
         }
     }
@@ -2233,7 +2374,8 @@ run_search (WwDirectory    *self,
     {
       Order order = near ? ORDER_DISTANCE : ORDER_NAME;
 
-      if (!collect (self, query, meta, order, limit, rowids, distances, &truncated, error))
+      if (!collect (self, query, "providers_fts", meta, order, NULL, limit, rowids, distances,
+                    &truncated, NULL, error))
         return NULL;
     }
 
