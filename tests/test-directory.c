@@ -659,7 +659,7 @@ test_search_broad (Fixture       *fixture,
 
   /* More matches than are ranked: the names that match come first, and
    * nothing is lost or listed twice. */
-  g_assert_true (ww_generator_fill (fixture->directory, 6000, 5, NULL, NULL, &error));
+  g_assert_true (ww_generator_fill (fixture->directory, 3000, 5, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (ww_directory_foreach (fixture->directory, NULL, count_prefix_cb, &expected, &error));
   g_assert_cmpuint (expected.count, >, 2000);
@@ -729,7 +729,7 @@ test_async_cancelled (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(WwSearchResults) results = NULL;
 
-  g_assert_true (ww_generator_fill (fixture->directory, 20000, 3, NULL, NULL, &error));
+  g_assert_true (ww_generator_fill (fixture->directory, 3000, 3, NULL, NULL, &error));
   g_assert_no_error (error);
 
   /* A long search, cancelled while it runs or before it starts: either
