@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -210,19 +212,19 @@ ww_admin_open_directory (WwAdmin  *admin,
       return NULL;
     }
 
+  recovered = ww_directory_get_recovered_path (directory);
+  if (recovered != NULL)
+    ww_admin_printerr (_("the directory database %s was damaged. It was moved to %s, "
+                         "and the directory is rebuilt from the installed plugins; "
+                         "import your own files again."),
+                       admin->db_path, recovered);
+
   ww_directory_set_plugin_engine (directory, engine);
   if (!ww_directory_seed (directory, engine, error))
     {
       g_prefix_error (error, _("cannot add the plugins’ providers to %s: "), admin->db_path);
       return NULL;
     }
-
-  recovered = ww_directory_get_recovered_path (directory);
-  if (recovered != NULL)
-    ww_admin_printerr (_("the directory database %s was damaged. It was moved to %s "
-                         "and the directory was rebuilt from the installed plugins; "
-                         "import your own files again."),
-                       admin->db_path, recovered);
 
   admin->directory = g_steal_pointer (&directory);
 
@@ -237,7 +239,7 @@ ww_admin_dup_theme_list (WwAdmin *admin)
   guint n_plugins = g_list_model_get_n_items (plugins);
 
   if (n_plugins == 0)
-    return g_strdup (_("none, no plugins are installed"));
+    return g_strdup (_("none (no plugins are loaded)"));
 
   for (guint i = 0; i < n_plugins; i++)
     {
@@ -460,6 +462,21 @@ main (int    argc,
         status = run_help (&admin, context, argc - 1, argv + 1);
       else
         status = command->func (&admin, argc - 1, argv + 1);
+    }
+
+  /* what g_print() could not write is a failure too (a full disk, a
+   * closed pipe) */
+  if (fflush (stdout) != 0)
+    {
+      if (status == WW_ADMIN_EXIT_OK)
+        ww_admin_printerr (_("cannot write to standard output: %s"), g_strerror (errno));
+      status = WW_ADMIN_EXIT_FAILURE;
+    }
+  else if (ferror (stdout))
+    {
+      if (status == WW_ADMIN_EXIT_OK)
+        ww_admin_printerr (_("cannot write to standard output"));
+      status = WW_ADMIN_EXIT_FAILURE;
     }
 
   ww_admin_clear (&admin);

@@ -611,7 +611,9 @@ ww_directory_open (const char  *path,
       if (!move_aside (path, &self->recovered_path, error))
         return NULL;
 
-      g_warning ("The directory database %s was damaged (%s). It was moved to %s "
+      /* The caller tells the person (see ww_directory_get_recovered_path());
+       * the log keeps what SQLite said. */
+      g_message ("The directory database %s was damaged (%s). It was moved to %s "
                  "and a new directory is built from the plugins.",
                  path, detail, self->recovered_path);
       g_clear_error (&local_error);
