@@ -2341,6 +2341,8 @@ run_search (WwDirectory    *self,
       g_autofree char *full = join_and (text.full, meta);
       gboolean too_broad = FALSE;
 
+      g_debug ("Full-text match: %s", full);
+
       if (!collect (self, query, "providers_fts", full, ORDER_RANK, NULL, limit,
                     rowids, distances, &truncated, &too_broad, error))
         return NULL;
