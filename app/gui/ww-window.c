@@ -1,0 +1,610 @@
+/* ww-window.c
+ *
+ * The window shows its first frame at once; plugins are loaded and the
+ * directory is opened (and seeded on first use) in a worker thread, and
+ * the pages are filled in when that is done.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ww-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ww-gui-util.h"
+#include "ww-home-page.h"
+#include "ww-info-view.h"
+#include "ww-provider-page.h"
+#include "ww-results-page.h"
+#include "ww-window.h"
+
+struct _WwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  char                 *db_path;
+  char                **plugin_path;
+  WwPluginEngine       *engine;
+  WwDirectory          *directory;
+  GPtrArray            *history;     /* page names before the current one */
+  GPtrArray            *notices;
+  GCancellable         *cancellable;
+  gboolean              loaded;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkButton            *back_button;
+  GtkButton            *home_button;
+  AdwWindowTitle       *window_title;
+  GtkRevealer          *sample_revealer;
+  GtkStack             *stack;
+  WwHomePage           *home_page;
+  WwResultsPage        *results_page;
+  WwProviderPage       *provider_page;
+  WwInfoView           *info_view;
+  AdwStatusPage        *problem_page;
+};
+
+G_DEFINE_FINAL_TYPE (WwWindow, ww_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_DB_PATH,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+typedef struct {
+  char           *db_path;
+  char          **plugin_path;
+  WwPluginEngine *engine;
+  WwDirectory    *directory;
+  GError         *seed_error;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->db_path);
+  g_strfreev (data->plugin_path);
+  g_clear_object (&data->engine);
+  g_clear_object (&data->directory);
+  g_clear_error (&data->seed_error);
+  g_free (data);
+}
+
+static void
+show_notice (WwWindow   *self,
+             const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_ptr_array_add (self->notices, g_strdup (text));
+}
+
+static void
+update_chrome (WwWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean at_start = g_strcmp0 (page, "home") == 0 || g_strcmp0 (page, "loading") == 0 ||
+                      g_strcmp0 (page, "problem") == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->history->len > 0 && !at_start);
+  gtk_widget_set_visible (GTK_WIDGET (self->home_button), !at_start && self->loaded);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", self->history->len > 0 && !at_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.home", !at_start && self->loaded);
+}
+
+static void
+go_to (WwWindow   *self,
+       const char *page)
+{
+  const char *current = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (current, page) == 0)
+    return;
+
+  if (g_strcmp0 (page, "home") == 0)
+    g_ptr_array_set_size (self->history, 0);
+  else if (current != NULL)
+    g_ptr_array_add (self->history, g_strdup (current));
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  update_chrome (self);
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WwWindow *self = WW_WINDOW (widget);
+  g_autofree char *previous = NULL;
+
+  if (self->history->len == 0)
+    return;
+
+  previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
+  gtk_stack_set_visible_child_name (self->stack, previous);
+  if (g_strcmp0 (previous, "results") == 0)
+    ww_results_page_focus (self->results_page);
+  update_chrome (self);
+}
+
+static void
+home_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WwWindow *self = WW_WINDOW (widget);
+
+  ww_home_page_reset (self->home_page);
+  go_to (self, "home");
+}
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WwWindow *self = WW_WINDOW (widget);
+
+  if (!self->loaded)
+    return;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") != 0)
+    {
+      ww_results_page_show (self->results_page, NULL, "");
+      go_to (self, "results");
+    }
+  ww_results_page_focus (self->results_page);
+}
+
+static void
+theme_activated_cb (WwWindow *self,
+                    WwPlugin *plugin)
+{
+  ww_results_page_show (self->results_page, plugin, "");
+  go_to (self, "results");
+  ww_results_page_focus (self->results_page);
+}
+
+static void
+home_search_changed_cb (WwWindow   *self,
+                        const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return;
+
+  /* Typing on the start page carries on in the results' search entry. */
+  ww_results_page_show (self->results_page, NULL, text);
+  ww_home_page_reset (self->home_page);
+  go_to (self, "results");
+  ww_results_page_focus (self->results_page);
+}
+
+static void
+provider_activated_cb (WwWindow   *self,
+                       WwProvider *provider)
+{
+  ww_provider_page_set_provider (self->provider_page, provider, self->engine);
+  go_to (self, "provider");
+}
+
+static void
+info_page_activated_cb (WwWindow   *self,
+                        WwPlugin   *plugin,
+                        WwInfoPage *page)
+{
+  ww_info_view_set_page (self->info_view, plugin, page);
+  go_to (self, "info");
+}
+
+static void
+show_problem (WwWindow   *self,
+              const char *title,
+              const char *description)
+{
+  adw_status_page_set_title (self->problem_page, title);
+  adw_status_page_set_description (self->problem_page, description);
+  g_ptr_array_set_size (self->history, 0);
+  gtk_stack_set_visible_child_name (self->stack, "problem");
+  update_chrome (self);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+
+  data->engine = ww_plugin_engine_new ();
+  if (data->plugin_path != NULL)
+    ww_plugin_engine_set_search_path (data->engine, (const char *const *) data->plugin_path);
+  ww_plugin_engine_load (data->engine);
+
+  data->directory = ww_directory_open (data->db_path, &error);
+  if (data->directory == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A seed that fails leaves what was there; the window says so. */
+  ww_directory_seed (data->directory, data->engine, &data->seed_error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+report_skipped_plugins (WwWindow *self)
+{
+  GListModel *infos = ww_plugin_engine_get_infos (self->engine);
+
+  for (guint i = 0; i < g_list_model_get_n_items (infos); i++)
+    {
+      g_autoptr(WwPluginInfo) info = g_list_model_get_item (infos, i);
+      const GError *error = ww_plugin_info_get_error (info);
+      g_autofree char *text = NULL;
+
+      if (error == NULL)
+        continue;
+
+      /* The details are for the administrator, in the log; the person
+       * at the screen hears what it means for them. */
+      g_message ("Plugin skipped: %s", error->message);
+      text = g_strdup_printf (_("The theme “%s” could not be loaded and is not shown. "
+                                "An administrator can see why with “wegwijzer-admin plugins list --all”."),
+                              ww_plugin_info_get_name (info) ? ww_plugin_info_get_name (info)
+                                                             : ww_plugin_info_get_id (info));
+      show_notice (self, text);
+    }
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(WwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  GListModel *plugins;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *description = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_message ("Could not open the directory: %s", error->message);
+      description = g_strdup_printf (_("Wegwijzer could not open its directory. "
+                                       "Ask an administrator to look at it.\n\n%s"),
+                                     error->message);
+      show_problem (self, _("The directory cannot be opened"), description);
+      return;
+    }
+
+  self->engine = g_steal_pointer (&data->engine);
+  self->directory = g_steal_pointer (&data->directory);
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+
+  plugins = ww_plugin_engine_get_plugins (self->engine);
+  ww_home_page_set_plugins (self->home_page, plugins);
+  ww_results_page_set_directory (self->results_page, self->directory, self->engine);
+
+  if (ww_directory_get_recovered_path (self->directory) != NULL)
+    show_notice (self, _("The directory was damaged. It was put aside for an administrator "
+                         "and a fresh one was made from the installed themes."));
+  if (ww_directory_get_read_only (self->directory))
+    show_notice (self, _("The directory can only be read here: it shows what it holds, "
+                         "but cannot be updated."));
+  if (data->seed_error != NULL)
+    {
+      g_message ("Could not add the themes' listings: %s", data->seed_error->message);
+      show_notice (self, _("Not every listing could be added to the directory. "
+                           "What was there before is still shown."));
+    }
+  report_skipped_plugins (self);
+
+  if (g_list_model_get_n_items (plugins) == 0)
+    ww_home_page_set_message (self->home_page,
+                              _("No themes are installed"),
+                              _("Wegwijzer shows its listings by theme, and none could be found. "
+                                "Ask an administrator to install the theme plugins."));
+  else if (ww_directory_count (self->directory, NULL) == 0)
+    ww_home_page_set_message (self->home_page,
+                              _("The directory is empty"),
+                              _("There are no listings yet. An administrator can add them "
+                                "with “wegwijzer-admin import”."));
+
+  gtk_revealer_set_reveal_child (self->sample_revealer,
+                                 ww_directory_count_sample (self->directory) > 0);
+
+  g_ptr_array_set_size (self->history, 0);
+  gtk_stack_set_visible_child_name (self->stack, "home");
+  update_chrome (self);
+  ww_home_page_focus (self->home_page);
+
+  if (g_getenv ("WEGWIJZER_STARTUP_PROBE") != NULL)
+    {
+      g_autofree char *status = NULL;
+      g_autofree char *rss = NULL;
+
+      g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+      rss = status ? g_strdup (strstr (status, "VmRSS:")) : NULL;
+      if (rss != NULL)
+        *strchr (rss, '\n') = '\0';
+      g_print ("ready monotonic-us=%" G_GINT64_FORMAT " %s\n", g_get_monotonic_time (),
+               rss ? rss : "VmRSS: ?");
+      if (g_strcmp0 (g_getenv ("WEGWIJZER_STARTUP_PROBE"), "quit") == 0)
+        gtk_window_destroy (GTK_WINDOW (self));
+    }
+}
+
+static void
+start_loading (WwWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  self->cancellable = g_cancellable_new ();
+  data = g_new0 (LoadData, 1);
+  data->db_path = g_strdup (self->db_path);
+  data->plugin_path = g_strdupv (self->plugin_path);
+
+  task = g_task_new (self, self->cancellable, load_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_loading);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                WwWindow      *self)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *rss = NULL;
+
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  rss = status ? g_strdup (strstr (status, "VmRSS:")) : NULL;
+  if (rss != NULL)
+    *strchr (rss, '\n') = '\0';
+  g_print ("first-frame monotonic-us=%" G_GINT64_FORMAT " %s\n", g_get_monotonic_time (),
+           rss ? rss : "VmRSS: ?");
+}
+
+static void
+ww_window_map (GtkWidget *widget)
+{
+  WwWindow *self = WW_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (ww_window_parent_class)->map (widget);
+
+  /* For measuring start-up (tests/bench/bench-startup): when the first
+   * frame has been drawn. */
+  if (g_getenv ("WEGWIJZER_STARTUP_PROBE") != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                      G_CALLBACK (after_paint_cb), self);
+
+  if (self->cancellable == NULL)
+    start_loading (self);
+}
+
+static void
+ww_window_dispose (GObject *object)
+{
+  WwWindow *self = (WwWindow *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WW_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ww_window_parent_class)->dispose (object);
+}
+
+static void
+ww_window_finalize (GObject *object)
+{
+  WwWindow *self = (WwWindow *)object;
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->directory);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->notices, g_ptr_array_unref);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->plugin_path, g_strfreev);
+
+  G_OBJECT_CLASS (ww_window_parent_class)->finalize (object);
+}
+
+static void
+ww_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  WwWindow *self = WW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ww_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  WwWindow *self = WW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      self->db_path = g_value_dup_string (value);
+      if (self->db_path == NULL)
+        self->db_path = ww_directory_dup_default_path ();
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ww_window_class_init (WwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ww_window_dispose;
+  object_class->finalize = ww_window_finalize;
+  object_class->get_property = ww_window_get_property;
+  object_class->set_property = ww_window_set_property;
+  widget_class->map = ww_window_map;
+
+  properties [PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (WW_TYPE_HOME_PAGE);
+  g_type_ensure (WW_TYPE_RESULTS_PAGE);
+  g_type_ensure (WW_TYPE_PROVIDER_PAGE);
+  g_type_ensure (WW_TYPE_INFO_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, home_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, sample_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, results_page);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, provider_page);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, info_view);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, problem_page);
+  gtk_widget_class_bind_template_callback (widget_class, theme_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, home_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, provider_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, info_page_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.home", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+ww_window_init (WwWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->history = g_ptr_array_new_with_free_func (g_free);
+  self->notices = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+  ww_gui_set_accessible_label (GTK_WIDGET (self->back_button), _("Back"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->home_button), _("Start page"));
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  update_chrome (self);
+}
+
+WwWindow *
+ww_window_new (WwApplication *application,
+               const char    *db_path)
+{
+  return g_object_new (WW_TYPE_WINDOW,
+                       "application", application,
+                       "db-path", db_path,
+                       NULL);
+}
+
+void
+ww_window_set_plugin_path (WwWindow          *self,
+                           const char *const *search_path)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+  g_return_if_fail (self->cancellable == NULL);
+
+  g_strfreev (self->plugin_path);
+  self->plugin_path = g_strdupv ((char **) search_path);
+}
+
+const char *
+ww_window_get_page_name (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+gboolean
+ww_window_get_loaded (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), FALSE);
+
+  return self->loaded;
+}
+
+WwDirectory *
+ww_window_get_directory (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return self->directory;
+}
+
+WwPluginEngine *
+ww_window_get_plugin_engine (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+GtkWidget *
+ww_window_get_page (WwWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+const char *const *
+ww_window_get_notices (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return (const char *const *) self->notices->pdata;
+}

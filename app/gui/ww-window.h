@@ -1,0 +1,33 @@
+/* ww-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wegwijzer.h"
+#include "ww-application.h"
+
+G_BEGIN_DECLS
+
+#define WW_TYPE_WINDOW (ww_window_get_type ())
+G_DECLARE_FINAL_TYPE (WwWindow, ww_window, WW, WINDOW, AdwApplicationWindow)
+
+WwWindow       *ww_window_new                (WwApplication *application,
+                                              const char    *db_path);
+/* Plugins are looked for on @search_path instead of the default one;
+ * for tests, before the window is shown. */
+void            ww_window_set_plugin_path    (WwWindow           *self,
+                                              const char *const  *search_path);
+/* "loading", "home", "results", "provider", "info" or "problem" */
+const char     *ww_window_get_page_name      (WwWindow      *self);
+gboolean        ww_window_get_loaded         (WwWindow      *self);
+WwDirectory    *ww_window_get_directory      (WwWindow      *self);
+WwPluginEngine *ww_window_get_plugin_engine  (WwWindow      *self);
+GtkWidget      *ww_window_get_page           (WwWindow      *self,
+                                              const char    *name);
+/* the texts of the toasts shown so far, for tests */
+const char *const *ww_window_get_notices     (WwWindow      *self);
+
+G_END_DECLS
