@@ -113,6 +113,7 @@ ww_provider_page_set_provider (WwProviderPage *self,
   const char *const *languages;
   const char *organization;
   const char *description;
+  const char *assurer;
 
   g_return_if_fail (WW_IS_PROVIDER_PAGE (self));
   g_return_if_fail (WW_IS_PROVIDER (provider));
@@ -203,13 +204,18 @@ ww_provider_page_set_provider (WwProviderPage *self,
       ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_DESCRIPTION) != NULL)
     {
       group = add_group (self, _("Organisation"));
-      add_field_row (group, provider, WW_PROVIDER_ORGANIZATION_DESCRIPTION, organization);
+      add_row (group, organization,
+               ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_DESCRIPTION), NULL);
     }
 
   date = ww_gui_format_date (ww_provider_get_field (provider, WW_PROVIDER_ASSURED_DATE));
-  verified = date != NULL
-             ? g_strdup_printf (_("Details checked on %s."), date)
-             : g_strdup (_("When these details were last checked is not known."));
+  assurer = ww_provider_get_field (provider, WW_PROVIDER_ASSURER_EMAIL);
+  if (date != NULL && assurer != NULL)
+    verified = g_strdup_printf (_("Details checked on %s by %s."), date, assurer);
+  else if (date != NULL)
+    verified = g_strdup_printf (_("Details checked on %s."), date);
+  else
+    verified = g_strdup (_("When these details were last checked is not known."));
   add_label (self->content, verified, "dim-label");
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);

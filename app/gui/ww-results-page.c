@@ -32,7 +32,7 @@ struct _WwResultsPage
   GtkLabel        *description_label;
   GtkFlowBox      *info_box;
   GtkSearchEntry  *search_entry;
-  GtkFlowBox      *filter_box;
+  GtkBox          *filter_box;
   GtkLabel        *count_label;
   GtkSpinner      *spinner;
   GtkStack        *list_stack;
@@ -174,12 +174,17 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-clear_box (GtkFlowBox *box)
+clear_box (GtkWidget *box)
 {
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_flow_box_remove (box, child);
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    {
+      if (GTK_IS_FLOW_BOX (box))
+        gtk_flow_box_remove (GTK_FLOW_BOX (box), child);
+      else
+        gtk_box_remove (GTK_BOX (box), child);
+    }
 }
 
 static void
@@ -189,11 +194,10 @@ add_filter (WwResultsPage *self,
 {
   GtkWidget *toggle = gtk_toggle_button_new_with_label (label);
 
-  gtk_widget_add_css_class (toggle, "pill");
   gtk_widget_add_css_class (toggle, "filter");
   ww_gui_set_accessible_label (toggle, label);
   g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_toggled_cb), self);
-  gtk_flow_box_append (self->filter_box, toggle);
+  gtk_box_append (self->filter_box, toggle);
   g_hash_table_insert (self->filters, g_strdup (code), toggle);
 }
 
@@ -202,7 +206,7 @@ rebuild_filters (WwResultsPage *self)
 {
   const char *const *facets;
 
-  clear_box (self->filter_box);
+  clear_box (GTK_WIDGET (self->filter_box));
   g_hash_table_remove_all (self->filters);
 
   add_filter (self, "open-now", _("Open now"));
@@ -218,7 +222,7 @@ rebuild_info_links (WwResultsPage *self)
 {
   GListModel *pages;
 
-  clear_box (self->info_box);
+  clear_box (GTK_WIDGET (self->info_box));
   gtk_widget_set_visible (GTK_WIDGET (self->info_box), self->theme != NULL);
   if (self->theme == NULL)
     return;
@@ -231,6 +235,7 @@ rebuild_info_links (WwResultsPage *self)
       GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (button, "flat");
       gtk_widget_add_css_class (button, "info-link");
       ww_gui_set_accessible_label (button, ww_info_page_get_title (page));
       g_object_set_data_full (G_OBJECT (button), "ww-info-page", g_object_ref (page), g_object_unref);
