@@ -33,6 +33,15 @@ ww_gui_get_accessible_label (GtkWidget *widget)
   return g_object_get_data (G_OBJECT (widget), ACCESSIBLE_LABEL_KEY);
 }
 
+void
+ww_gui_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}
+
 static const char *
 day_name (guint day)
 {

@@ -17,6 +17,9 @@ void        ww_gui_set_accessible_label (GtkWidget        *widget,
                                          const char       *label);
 const char *ww_gui_get_accessible_label (GtkWidget        *widget);
 
+/* for dispose(): template children that have no id */
+void        ww_gui_unparent_children    (GtkWidget        *widget);
+
 /* "Mon–Fri 09:00–17:00" */
 char       *ww_gui_format_schedule      (const WwSchedule *schedule);
 /* "2026-10-14" → "14 October 2026", in the user's language */

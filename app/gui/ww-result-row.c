@@ -87,6 +87,8 @@ static void
 ww_result_row_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), WW_TYPE_RESULT_ROW);
+  /* the template's outer box has no name, so it is not cleared above */
+  ww_gui_unparent_children (GTK_WIDGET (object));
 
   G_OBJECT_CLASS (ww_result_row_parent_class)->dispose (object);
 }

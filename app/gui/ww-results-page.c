@@ -346,6 +346,8 @@ ww_results_page_dispose (GObject *object)
   g_clear_object (&self->searcher);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WW_TYPE_RESULTS_PAGE);
+  /* the template's outer box has no name, so it is not cleared above */
+  ww_gui_unparent_children (GTK_WIDGET (self));
 
   g_clear_object (&self->selection);
   g_clear_object (&self->theme);

@@ -62,6 +62,8 @@ typedef struct {
   WwPluginEngine *engine;
   WwDirectory    *directory;
   GError         *seed_error;
+  guint           n_providers;
+  guint           n_sample;
 } LoadData;
 
 static void
@@ -239,6 +241,10 @@ load_thread (GTask        *task,
 
   /* A seed that fails leaves what was there; the window says so. */
   ww_directory_seed (data->directory, data->engine, &data->seed_error);
+
+  /* counted here: on a large directory these are full scans */
+  data->n_providers = ww_directory_count (data->directory, NULL);
+  data->n_sample = ww_directory_count_sample (data->directory);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -320,14 +326,13 @@ load_cb (GObject      *object,
                               _("No themes are installed"),
                               _("Wegwijzer shows its listings by theme, and none could be found. "
                                 "Ask an administrator to install the theme plugins."));
-  else if (ww_directory_count (self->directory, NULL) == 0)
+  else if (data->n_providers == 0)
     ww_home_page_set_message (self->home_page,
                               _("The directory is empty"),
                               _("There are no listings yet. An administrator can add them "
                                 "with “wegwijzer-admin import”."));
 
-  gtk_revealer_set_reveal_child (self->sample_revealer,
-                                 ww_directory_count_sample (self->directory) > 0);
+  gtk_revealer_set_reveal_child (self->sample_revealer, data->n_sample > 0);
 
   g_ptr_array_set_size (self->history, 0);
   gtk_stack_set_visible_child_name (self->stack, "home");
