@@ -123,6 +123,7 @@ static const char *migrations[] = {
   ");"
   "CREATE INDEX providers_by_theme ON providers (theme, category, sort_key);"
   "CREATE INDEX providers_by_name ON providers (sort_key);"
+  "CREATE INDEX providers_by_theme_name ON providers (theme, sort_key);"
   "CREATE INDEX providers_by_source ON providers (source);"
   /* one row a weekday, minutes after midnight */
   "CREATE TABLE opening_hours ("
@@ -141,7 +142,7 @@ static const char *migrations[] = {
   "  name, description, place, meta,"
   "  content = '',"
   "  tokenize = 'unicode61 remove_diacritics 2',"
-  "  prefix = '2 3'"
+  "  prefix = '1 2 3'"
   ");"
   /* every word of four letters or more that was ever indexed, for typo
    * correction; a word whose listings went stays, which costs nothing
@@ -154,7 +155,7 @@ static const char *migrations[] = {
   "  content = '',"
   "  detail = none,"
   "  tokenize = 'unicode61 remove_diacritics 2',"
-  "  prefix = '2 3'"
+  "  prefix = '1 2 3'"
   ");"
   "CREATE TABLE vocabulary ("
   "  word TEXT PRIMARY KEY"
@@ -1838,6 +1839,53 @@ find_corrections (WwDirectory *self,
   return found;
 }
 
+#define MAX_PREFIX_WORDS 64
+
+static void append_fts_term (GString    *match,
+                             const char *word,
+                             gboolean    as_prefix);
+
+/* A prefix longer than the prefix indexes go ("huisa") makes FTS5 merge
+ * the whole doclists of every word it begins, before it returns a row.
+ * The words themselves, ORed, are read lazily; so a prefix that begins
+ * at most MAX_PREFIX_WORDS known words is spelled out. Leaves @term
+ * empty when it is not. */
+static void
+expand_prefix (WwDirectory *self,
+               GString     *term,
+               const char  *prefix)
+{
+  guint low = 0;
+  guint high = self->sorted_words->len;
+  guint end;
+
+  while (low < high)
+    {
+      guint mid = (low + high) / 2;
+
+      if (strcmp (g_ptr_array_index (self->sorted_words, mid), prefix) < 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+
+  for (end = low; end < self->sorted_words->len; end++)
+    if (!g_str_has_prefix (g_ptr_array_index (self->sorted_words, end), prefix))
+      break;
+
+  if (end == low || end - low > MAX_PREFIX_WORDS)
+    return;
+
+  g_string_append_c (term, '(');
+  for (guint i = low; i < end; i++)
+    {
+      if (i > low)
+        g_string_append (term, " OR ");
+      append_fts_term (term, g_ptr_array_index (self->sorted_words, i), FALSE);
+    }
+  g_string_append_c (term, ')');
+}
+
 static void
 append_fts_term (GString    *match,
                  const char *word,
@@ -1942,6 +1990,8 @@ build_text_match (WwDirectory  *self,
             }
         }
 
+      if (term->len == 0 && as_prefix && g_utf8_strlen (word, -1) >= VOCABULARY_MIN_LENGTH)
+        expand_prefix (self, term, word);
       if (term->len == 0)
         append_fts_term (term, word, as_prefix);
 

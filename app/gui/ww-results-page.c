@@ -27,6 +27,7 @@ struct _WwResultsPage
   WwPlugin        *theme;
   GtkNoSelection  *selection;
   GHashTable      *filters;        /* code → GtkToggleButton */
+  gint64           search_started;
 
   GtkLabel        *title_label;
   GtkLabel        *description_label;
@@ -77,7 +78,22 @@ run_search (WwResultsPage *self)
         ww_query_add_attribute (query, key);
     }
 
+  self->search_started = g_get_monotonic_time ();
   ww_searcher_search (self->searcher, query);
+}
+
+/* A new selection model each time, never gtk_no_selection_set_model():
+ * GTK 4.8's list item manager looks every added item up to reuse the old
+ * rows' widgets, which for a million lazily loaded results means a
+ * million database reads on the UI thread. Setting a new model on the
+ * list view does not. */
+static void
+set_results (WwResultsPage   *self,
+             WwSearchResults *results)
+{
+  g_clear_object (&self->selection);
+  self->selection = gtk_no_selection_new (results ? g_object_ref (G_LIST_MODEL (results)) : NULL);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 }
 
 static void
@@ -88,7 +104,8 @@ results_changed_cb (WwResultsPage   *self,
   const char *corrected = ww_search_results_get_corrected (results);
   g_autofree char *count = NULL;
 
-  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (results));
+  g_debug ("%u results in %.1f ms", n, (g_get_monotonic_time () - self->search_started) / 1000.0);
+  set_results (self, results);
 
   if (ww_search_results_get_truncated (results))
     count = g_strdup_printf (_("More than %u results: add a word or a filter to find fewer"), n);
@@ -289,7 +306,7 @@ ww_results_page_show (WwResultsPage *self,
   rebuild_filters (self);
 
   /* the new page starts at the top, with an empty list until it is filled */
-  gtk_no_selection_set_model (self->selection, NULL);
+  set_results (self, NULL);
   gtk_label_set_label (self->count_label, "");
 
   g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
@@ -413,13 +430,11 @@ ww_results_page_init (WwResultsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->filters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->selection = gtk_no_selection_new (NULL);
+  set_results (self, NULL);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-
   ww_gui_set_accessible_label (GTK_WIDGET (self->search_entry), _("Search the directory"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->list_view), _("Results"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->filter_box), _("Filters"));

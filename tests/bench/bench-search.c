@@ -42,11 +42,13 @@ typedef enum {
   KIND_WORD,
   KIND_WORD_FILTERS,
   KIND_TYPO,
+  KIND_TYPING,
   N_KINDS
 } Kind;
 
 static const char *kind_names[N_KINDS] = {
   "prefix-2", "prefix-3", "word", "word+2-filters", "typo",
+  "typing (every prefix of a word, as typed)",
 };
 
 static WwQuery *
@@ -85,6 +87,11 @@ make_query (Kind   kind,
 
         text = g_strdup_printf ("%.*s%s ", (int) drop, word, word + drop + 1);
       }
+      break;
+
+    case KIND_TYPING:
+      /* one keystroke of a word: any of its prefixes, a single letter too */
+      text = g_strndup (word, 1 + g_rand_int_range (rand, 0, (gint32) strlen (word)));
       break;
 
     case N_KINDS:
@@ -140,10 +147,12 @@ main (int   argc,
   int count = 100000;
   int seed = 1;
   int n_queries = 200;
+  int limit = WW_QUERY_DEFAULT_LIMIT;
   GOptionEntry entries[] = {
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Providers to generate (default 100000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Generator seed (default 1)", "S" },
     { "queries", 0, 0, G_OPTION_ARG_INT, &n_queries, "Queries of each kind (default 200)", "Q" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Results per query (default 500; the program asks for 2000)", "N" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Keep the directory in FILE (reused if it exists)", "FILE" },
     { NULL }
   };
@@ -212,6 +221,7 @@ main (int   argc,
           g_autoptr(WwSearchResults) results = NULL;
           double ms;
 
+          ww_query_set_limit (query, limit);
           start = g_get_monotonic_time ();
           results = ww_directory_search (directory, query, NULL, &error);
           ms = (g_get_monotonic_time () - start) / 1000.0;
