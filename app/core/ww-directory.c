@@ -53,6 +53,7 @@ struct _WwDirectory
   GObject         parent_instance;
 
   char           *path;
+  char           *name;                 /* what SQLite opens: the path, or a URI */
   char           *recovered_path;
   Connection      writer;
   Connection      searcher;
@@ -333,7 +334,7 @@ open_connection (const char  *path,
                  sqlite3    **db_out)
 {
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-              SQLITE_OPEN_FULLMUTEX;
+              SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
   sqlite3 *db = NULL;
   int rc;
 
@@ -379,6 +380,7 @@ ww_directory_finalize (GObject *object)
   g_clear_pointer (&self->words, g_hash_table_unref);
   g_clear_pointer (&self->sorted_words, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->recovered_path, g_free);
 
   G_OBJECT_CLASS (ww_directory_parent_class)->finalize (object);
@@ -457,7 +459,7 @@ open_writer (WwDirectory  *self,
   int version = 0;
   int rc;
 
-  rc = open_connection (self->path, self->read_only, &self->writer.db);
+  rc = open_connection (self->name, self->read_only, &self->writer.db);
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, self->writer.db, rc, "opening the database");
 
@@ -560,13 +562,23 @@ open_readers (WwDirectory  *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
     {
-      int rc = open_connection (self->path, TRUE, &readers[i]->db);
+      int rc = open_connection (self->name, TRUE, &readers[i]->db);
 
       if (rc != SQLITE_OK)
         return set_sqlite_error (error, readers[i]->db, rc, "opening the database");
     }
 
   return TRUE;
+}
+
+static char *
+read_only_uri (const char *path,
+               gboolean    immutable)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (absolute, "/", FALSE);
+
+  return g_strdup_printf ("file:%s?%s", escaped, immutable ? "immutable=1" : "mode=ro");
 }
 
 WwDirectory *
@@ -594,6 +606,18 @@ ww_directory_open (const char  *path,
     }
 
   self->read_only = g_file_test (path, G_FILE_TEST_EXISTS) && g_access (path, W_OK) != 0;
+  self->name = self->read_only ? read_only_uri (path, FALSE) : g_strdup (path);
+
+  /* On read-only media a directory in WAL mode cannot get the shared
+   * memory file that readers use; opened as immutable it needs none. */
+  if (self->read_only && !open_writer (self, NULL))
+    {
+      g_clear_pointer (&self->writer.db, sqlite3_close_v2);
+      g_free (self->name);
+      self->name = read_only_uri (path, TRUE);
+    }
+  else if (self->read_only)
+    g_clear_pointer (&self->writer.db, sqlite3_close_v2);
 
   if (!open_writer (self, &local_error))
     {
@@ -1640,7 +1664,7 @@ ww_directory_foreach (WwDirectory             *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   /* A connection of its own, so that @func may look things up. */
-  rc = open_connection (self->path, TRUE, &db);
+  rc = open_connection (self->name, TRUE, &db);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (error, db, rc, "opening the database");

@@ -46,6 +46,8 @@ typedef struct
   const char  *stdin_path;
   const char  *stdout_path;
   char       **env;
+  /* a command the tool runs under, e.g. to make a folder read-only */
+  const char *const *wrapper;
 } Fixture;
 
 static char *
@@ -71,6 +73,8 @@ run_argv (Fixture           *fixture,
   g_autofree char *command_line = NULL;
   Result *result = g_new0 (Result, 1);
 
+  if (fixture->wrapper != NULL)
+    g_strv_builder_addv (builder, (const char **) fixture->wrapper);
   g_strv_builder_add (builder, admin_path);
   g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
@@ -494,6 +498,54 @@ test_usage_db_anywhere (Fixture       *fixture,
 }
 
 /* --- the database ------------------------------------------------------------ */
+
+/* The directory on read-only media (a user and mount namespace with the
+ * folder bound read-only; as root, permission bits would not do): it is
+ * searched as it is, and an import says it cannot write, changing
+ * nothing. */
+static void
+test_db_read_only (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const char *wrapper[] = {
+    "unshare", "-rm", "sh", "-c",
+    "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" || exit 99; shift; exec \"$@\"",
+    "sh", fixture->tmpdir, NULL
+  };
+  g_autoptr(Result) seeded = run_db (fixture, "search", "Kwikstaart", NULL);
+  g_autoptr(Result) search = NULL;
+  g_autoptr(Result) import = NULL;
+  g_autoptr(Result) after = NULL;
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+
+  g_assert_cmpint (seeded->status, ==, 0);
+  import_file (fixture, "good.json");
+
+  if (unshare == NULL)
+    {
+      g_test_skip ("unshare(1) is not installed");
+      return;
+    }
+
+  fixture->wrapper = wrapper;
+  search = run_db (fixture, "search", "Kwikstaart", NULL);
+  if (search->status == 99)
+    {
+      g_test_skip ("user and mount namespaces are not available here");
+      return;
+    }
+  g_assert_cmpint (search->status, ==, 0);
+  g_assert_nonnull (strstr (search->out, "Praktijk Kwikstaart"));
+
+  import = run_db (fixture, "import", data_file ("good.ndjson"), NULL);
+  g_assert_cmpint (import->status, ==, 1);
+  g_assert_nonnull (strstr (import->err, "read-only"));
+  g_assert_nonnull (strstr (import->err, "nothing was changed"));
+
+  fixture->wrapper = NULL;
+  after = run_db (fixture, "search", "Kwikstaart", NULL);
+  g_assert_cmpstr (after->out, ==, search->out);
+}
 
 static void
 test_db_recovered (Fixture       *fixture,
@@ -1656,6 +1708,7 @@ main (int    argc,
   ADD ("/admin/usage/errors", test_usage_errors);
   ADD ("/admin/usage/db-anywhere", test_usage_db_anywhere);
   ADD ("/admin/db/recovered", test_db_recovered);
+  ADD ("/admin/db/read-only", test_db_read_only);
   ADD ("/admin/db/cannot-open", test_db_cannot_open);
   ADD ("/admin/search/text", test_search_text);
   ADD ("/admin/search/sample", test_search_sample);
