@@ -31,7 +31,8 @@ struct _WwResultsPage
 
   GtkLabel        *title_label;
   GtkLabel        *description_label;
-  GtkFlowBox      *info_box;
+  GtkScrolledWindow *info_scroller;
+  GtkBox          *info_box;
   GtkSearchEntry  *search_entry;
   GtkBox          *filter_box;
   GtkLabel        *count_label;
@@ -196,12 +197,7 @@ clear_box (GtkWidget *box)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
-    {
-      if (GTK_IS_FLOW_BOX (box))
-        gtk_flow_box_remove (GTK_FLOW_BOX (box), child);
-      else
-        gtk_box_remove (GTK_BOX (box), child);
-    }
+    gtk_box_remove (GTK_BOX (box), child);
 }
 
 static void
@@ -240,7 +236,7 @@ rebuild_info_links (WwResultsPage *self)
   GListModel *pages;
 
   clear_box (GTK_WIDGET (self->info_box));
-  gtk_widget_set_visible (GTK_WIDGET (self->info_box), self->theme != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->info_scroller), self->theme != NULL);
   if (self->theme == NULL)
     return;
 
@@ -249,15 +245,13 @@ rebuild_info_links (WwResultsPage *self)
     {
       g_autoptr(WwInfoPage) page = g_list_model_get_item (pages, i);
       GtkWidget *button = gtk_button_new_with_label (ww_info_page_get_title (page));
-      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
 
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_add_css_class (button, "info-link");
       ww_gui_set_accessible_label (button, ww_info_page_get_title (page));
       g_object_set_data_full (G_OBJECT (button), "ww-info-page", g_object_ref (page), g_object_unref);
       g_signal_connect (button, "clicked", G_CALLBACK (info_clicked_cb), self);
-      gtk_flow_box_append (self->info_box, button);
+      gtk_box_append (self->info_box, button);
     }
 }
 
@@ -410,6 +404,7 @@ ww_results_page_class_init (WwResultsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-results-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WwResultsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, WwResultsPage, description_label);
+  gtk_widget_class_bind_template_child (widget_class, WwResultsPage, info_scroller);
   gtk_widget_class_bind_template_child (widget_class, WwResultsPage, info_box);
   gtk_widget_class_bind_template_child (widget_class, WwResultsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WwResultsPage, filter_box);
