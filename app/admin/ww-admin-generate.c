@@ -34,7 +34,9 @@ progress_cb (guint    done,
 
   progress->last_update = now;
   progress->shown = TRUE;
-  g_printerr (_("\rGenerating providers: %u of %u"), done, total);
+  /* back to the start of the line, to write over the last count */
+  g_printerr ("\r");
+  g_printerr (_("Generating providers: %u of %u"), done, total);
 }
 
 static gboolean

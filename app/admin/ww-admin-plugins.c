@@ -224,7 +224,8 @@ ww_admin_plugins (WwAdmin  *admin,
   };
   int status;
 
-  if (!ww_admin_parse_options (admin, "plugins", N_("list"),
+  /* "list" is what people type, so it is not translated */
+  if (!ww_admin_parse_options (admin, "plugins", "list",
                                N_("List the theme plugins: their id, name, how many providers they\n"
                                   "have in the directory, module and ABI version."),
                                N_("Plugins are searched for in WEGWIJZER_PLUGIN_PATH, then the installed\n"

@@ -52,12 +52,13 @@ ww_result_row_set_provider (WwResultRow    *self,
   gtk_label_set_label (self->name_label, ww_provider_get_name (provider));
 
   street = ww_provider_get_field (provider, WW_PROVIDER_STREET);
-  /* Translators: category · street, city */
   detail = street != NULL
+             /* Translators: a listing's category · its street, its city */
            ? g_strdup_printf (_("%s · %s, %s"),
                               ww_gui_category_label (engine, ww_provider_get_theme (provider),
                                                      ww_provider_get_category (provider)),
                               street, ww_provider_get_city (provider))
+             /* Translators: a listing's category · its city */
            : g_strdup_printf (_("%s · %s"),
                               ww_gui_category_label (engine, ww_provider_get_theme (provider),
                                                      ww_provider_get_category (provider)),

@@ -115,6 +115,8 @@ results_changed_cb (WwResultsPage   *self,
 
   if (corrected != NULL)
     {
+      /* Translators: the number of results ("12 results"), and the words
+       * that were searched for after a typo was corrected */
       g_autofree char *with_correction = g_strdup_printf (_("%s, for “%s”"), count, corrected);
 
       gtk_label_set_label (self->count_label, with_correction);
