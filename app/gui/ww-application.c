@@ -126,7 +126,9 @@ WwApplication *
 ww_application_new (void)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* run from the build tree, the translations are there too */
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("WEGWIJZER_UNINSTALLED") != NULL ? WW_BUILD_LOCALE_DIR : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -262,11 +262,11 @@ report_skipped_plugins (WwWindow *self)
       if (error == NULL)
         continue;
 
-      /* The details are for the administrator, in the log; the person
-       * at the screen hears what it means for them. */
+      /* The details are for the administrator, in the log and in
+       * "wegwijzer-admin plugins list --all"; the person at the screen
+       * hears what it means for them. */
       g_message ("Plugin skipped: %s", error->message);
-      text = g_strdup_printf (_("The theme “%s” could not be loaded and is not shown. "
-                                "An administrator can see why with “wegwijzer-admin plugins list --all”."),
+      text = g_strdup_printf (_("The theme “%s” could not be loaded and is not shown."),
                               ww_plugin_info_get_name (info) ? ww_plugin_info_get_name (info)
                                                              : ww_plugin_info_get_id (info));
       show_notice (self, text);
@@ -308,16 +308,17 @@ load_cb (GObject      *object,
   ww_results_page_set_directory (self->results_page, self->directory, self->engine);
 
   if (ww_directory_get_recovered_path (self->directory) != NULL)
-    show_notice (self, _("The directory was damaged. It was put aside for an administrator "
-                         "and a fresh one was made from the installed themes."));
+    {
+      g_message ("The damaged directory was moved to %s",
+                 ww_directory_get_recovered_path (self->directory));
+      show_notice (self, _("The directory was damaged and has been rebuilt from the themes."));
+    }
   if (ww_directory_get_read_only (self->directory))
-    show_notice (self, _("The directory can only be read here: it shows what it holds, "
-                         "but cannot be updated."));
+    show_notice (self, _("The directory can only be read here; it cannot be updated."));
   if (data->seed_error != NULL)
     {
       g_message ("Could not add the themes' listings: %s", data->seed_error->message);
-      show_notice (self, _("Not every listing could be added to the directory. "
-                           "What was there before is still shown."));
+      show_notice (self, _("Not every listing could be added; the ones already there are shown."));
     }
   report_skipped_plugins (self);
 
