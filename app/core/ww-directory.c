@@ -2469,6 +2469,7 @@ ww_directory_search (WwDirectory    *self,
 {
   g_autoptr(WwSearchResults) results = NULL;
   g_autoptr(GCancellable) own_cancellable = NULL;
+  gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (WW_IS_DIRECTORY (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
@@ -2494,6 +2495,9 @@ ww_directory_search (WwDirectory    *self,
       !ww_search_results_prefetch (results, PREFETCH_ITEMS, error))
     return NULL;
 
+  g_debug ("Search: %u results in %.1f ms",
+           g_list_model_get_n_items (G_LIST_MODEL (results)),
+           (g_get_monotonic_time () - started) / 1000.0);
   return g_steal_pointer (&results);
 }
 

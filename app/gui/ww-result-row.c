@@ -87,8 +87,6 @@ ww_result_row_set_provider (WwResultRow    *self,
 static void
 ww_result_row_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), WW_TYPE_RESULT_ROW);
-  /* the template's outer box has no name, so it is not cleared above */
   ww_gui_unparent_children (GTK_WIDGET (object));
 
   G_OBJECT_CLASS (ww_result_row_parent_class)->dispose (object);
@@ -103,15 +101,51 @@ ww_result_row_class_init (WwResultRowClass *klass)
   object_class->dispose = ww_result_row_dispose;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-result-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, WwResultRow, name_label);
-  gtk_widget_class_bind_template_child (widget_class, WwResultRow, distance_label);
-  gtk_widget_class_bind_template_child (widget_class, WwResultRow, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, WwResultRow, facts_label);
 }
 
+static GtkLabel *
+add_label (GtkBox     *box,
+           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (box, label);
+
+  return GTK_LABEL (label);
+}
+
+/* Built in code rather than from a template: the list makes a row for
+ * every line on screen each time the results change, and GtkBuilder
+ * costs milliseconds a row. */
 static void
 ww_result_row_init (WwResultRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_set_margin_top (box, 9);
+  gtk_widget_set_margin_bottom (box, 9);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+
+  gtk_box_append (GTK_BOX (box), top);
+  self->name_label = add_label (GTK_BOX (top), "heading");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->name_label), TRUE);
+  gtk_label_set_ellipsize (self->name_label, PANGO_ELLIPSIZE_END);
+  self->distance_label = add_label (GTK_BOX (top), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->distance_label), "numeric");
+  gtk_widget_set_visible (GTK_WIDGET (self->distance_label), FALSE);
+
+  self->detail_label = add_label (GTK_BOX (box), NULL);
+  gtk_label_set_ellipsize (self->detail_label, PANGO_ELLIPSIZE_END);
+
+  self->facts_label = add_label (GTK_BOX (box), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->facts_label), "caption");
+  /* one line each: wrapped labels need height-for-width, and the list
+   * measures a few hundred rows whenever the results change */
+  gtk_label_set_ellipsize (self->facts_label, PANGO_ELLIPSIZE_END);
 }
