@@ -63,13 +63,13 @@ add_row (AdwPreferencesGroup *group,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  /* plain text: names may hold "&" and "<"; set before the texts are */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   if (icon_name != NULL)
     adw_action_row_set_icon_name (ADW_ACTION_ROW (row), icon_name);
-  /* plain text: titles may hold "&" and "<" */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_group_add (group, row);
 
   return row;

@@ -27,6 +27,7 @@ struct _WwResultsPage
   WwPlugin        *theme;
   GtkNoSelection  *selection;
   GHashTable      *filters;        /* code → GtkToggleButton */
+  char            *searched_text;  /* the text of the last search */
   gint64           search_started;
 
   GtkLabel        *title_label;
@@ -63,6 +64,8 @@ run_search (WwResultsPage *self)
   if (self->searcher == NULL)
     return;
 
+  g_free (self->searched_text);
+  self->searched_text = g_strdup (text);
   ww_query_set_text (query, text);
   ww_query_set_limit (query, ww_query_get_text (query) != NULL ? TEXT_LIMIT : 0);
   if (self->theme != NULL)
@@ -147,6 +150,11 @@ static void
 search_changed_cb (WwResultsPage  *self,
                    GtkSearchEntry *entry)
 {
+  /* The entry reports a text set from code too, after its delay; that
+   * search has run already. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), self->searched_text) == 0)
+    return;
+
   run_search (self);
 }
 
@@ -367,6 +375,7 @@ ww_results_page_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->directory);
   g_clear_pointer (&self->filters, g_hash_table_unref);
+  g_clear_pointer (&self->searched_text, g_free);
 
   G_OBJECT_CLASS (ww_results_page_parent_class)->dispose (object);
 }

@@ -1,0 +1,1602 @@
+/* test-window.c: the program's window, driven as a person would drive it
+ *
+ * Each test opens a WwWindow of the one WwApplication on a directory
+ * database of its own in a temporary folder, clicks and types through
+ * the widgets, and checks what the window then shows. Whatever a person
+ * would wait for, the test waits for with wait_for(): its time limit is
+ * a guard against hanging, never a measurement.
+ *
+ * Run under a display: `meson test --suite gui` wraps it in xvfb-run and
+ * dbus-run-session.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "ww-application.h"
+#include "ww-gui-util.h"
+#include "ww-info-view.h"
+#include "ww-provider-page.h"
+#include "ww-results-page.h"
+#include "ww-window.h"
+
+/* Generous for the sanitizer build on a busy machine; reaching it means
+ * the window is stuck, not slow. */
+#define WAIT_SECONDS 60
+
+/* The six themes, in the Order their .plugin files give. */
+static const char *const theme_ids[] = {
+  "finance", "care", "police", "municipality", "media", "legal", NULL
+};
+
+static WwApplication *application;
+
+/* The plugin engine's warnings (it logs one for each plugin it skips)
+ * are collected here, from whichever thread loads the plugins, instead
+ * of aborting the test; each test takes the ones it expects, and the
+ * teardown fails on any left over. Every other warning stays fatal. */
+static GMutex engine_warnings_lock;
+static GPtrArray *engine_warnings;
+
+typedef struct {
+  char     *tmpdir;
+  char     *db_path;
+  WwWindow *window;  /* owned by GTK, as every toplevel is */
+} Fixture;
+
+/* Waiting ------------------------------------------------------------------ */
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+give_up_waiting (Fixture    *f,
+                 const char *condition,
+                 const char *file,
+                 int         line,
+                 const char *function)
+{
+  g_autoptr(GString) message = g_string_new (NULL);
+
+  g_string_append_printf (message, "gave up after %d s waiting for: %s", WAIT_SECONDS, condition);
+  if (f->window != NULL)
+    {
+      const char *const *notices = ww_window_get_notices (f->window);
+
+      g_string_append_printf (message, " (the window shows page “%s”, loaded=%d",
+                              ww_window_get_page_name (f->window),
+                              ww_window_get_loaded (f->window));
+      for (guint i = 0; notices[i] != NULL; i++)
+        g_string_append_printf (message, "; notice: “%s”", notices[i]);
+      g_string_append_c (message, ')');
+    }
+
+  g_assertion_message (G_LOG_DOMAIN, file, line, function, message->str);
+}
+
+/* Runs the main loop until @condition holds. */
+#define wait_for(f, condition) \
+  G_STMT_START \
+    { \
+      gint64 wait_deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC; \
+      guint wait_wake_id = g_timeout_add (20, wake_cb, NULL); \
+      while (!(condition)) \
+        { \
+          if (g_get_monotonic_time () > wait_deadline) \
+            { \
+              give_up_waiting ((f), #condition, __FILE__, __LINE__, G_STRFUNC); \
+              break; \
+            } \
+          g_main_context_iteration (NULL, TRUE); \
+        } \
+      g_source_remove (wait_wake_id); \
+    } \
+  G_STMT_END
+
+/* Engine warnings ------------------------------------------------------------ */
+
+static gboolean
+is_engine_warning (const char     *log_domain,
+                   GLogLevelFlags  log_level)
+{
+  return (log_level & G_LOG_LEVEL_WARNING) != 0 && g_strcmp0 (log_domain, "ww-plugin-engine") == 0;
+}
+
+static void
+keep_engine_warning (const char *message)
+{
+  g_mutex_lock (&engine_warnings_lock);
+  g_ptr_array_add (engine_warnings, g_strdup (message));
+  g_mutex_unlock (&engine_warnings_lock);
+}
+
+/* g_warning() of a library built without G_LOG_USE_STRUCTURED comes here,
+ * flagged fatal; fatal_log_cb() then keeps it from aborting. */
+static void
+engine_log_handler_cb (const char     *log_domain,
+                       GLogLevelFlags  log_level,
+                       const char     *message,
+                       gpointer        user_data)
+{
+  keep_engine_warning (message);
+}
+
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !is_engine_warning (log_domain, log_level);
+}
+
+/* and a structured one here */
+static GLogWriterOutput
+log_writer_cb (GLogLevelFlags   log_level,
+               const GLogField *fields,
+               gsize            n_fields,
+               gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+
+  if (is_engine_warning (domain, log_level))
+    {
+      keep_engine_warning (message);
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* the engine warnings logged so far, now the test's */
+static GPtrArray *
+take_engine_warnings (void)
+{
+  GPtrArray *taken;
+
+  g_mutex_lock (&engine_warnings_lock);
+  taken = g_steal_pointer (&engine_warnings);
+  engine_warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&engine_warnings_lock);
+
+  return taken;
+}
+
+/* Widgets -------------------------------------------------------------------- */
+
+typedef gboolean (*WidgetMatchFunc) (GtkWidget *widget,
+                                     gpointer   user_data);
+
+/* the first widget below @root (or @root), depth first, that is a @type
+ * and that @match accepts */
+static GtkWidget *
+find_widget (GtkWidget       *root,
+             GType            type,
+             WidgetMatchFunc  match,
+             gpointer         user_data)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, user_data)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, match, user_data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+get_widget (GtkWidget *root,
+            GType      type)
+{
+  GtkWidget *found = find_widget (root, type, NULL, NULL);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  /* what is on the screen, not what hides in a page that is not shown */
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_texts (child, texts);
+}
+
+/* the texts of the labels shown below @widget */
+static GPtrArray *
+dup_label_texts (GtkWidget *widget)
+{
+  GPtrArray *texts = g_ptr_array_new_null_terminated (16, g_free, TRUE);
+
+  collect_label_texts (widget, texts);
+  return texts;
+}
+
+static char *
+join_texts (GPtrArray *texts)
+{
+  return g_strjoinv (" | ", (char **) texts->pdata);
+}
+
+static const char *
+find_text_containing (GPtrArray  *texts,
+                      const char *part)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr (g_ptr_array_index (texts, i), part) != NULL)
+      return g_ptr_array_index (texts, i);
+
+  return NULL;
+}
+
+static void
+assert_label_shown_impl (GPtrArray  *texts,
+                         const char *expected,
+                         gboolean    whole,
+                         const char *file,
+                         int         line,
+                         const char *function)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      if (whole ? g_str_equal (text, expected) : strstr (text, expected) != NULL)
+        return;
+    }
+
+  shown = join_texts (texts);
+  message = g_strdup_printf ("no label %s “%s”; the labels shown are: %s",
+                             whole ? "reads" : "contains", expected, shown);
+  g_assertion_message (G_LOG_DOMAIN, file, line, function, message);
+}
+
+/* a label reads @expected */
+#define assert_label_shown(texts, expected) \
+  assert_label_shown_impl ((texts), (expected), TRUE, __FILE__, __LINE__, G_STRFUNC)
+/* a label contains @expected */
+#define assert_label_contains(texts, expected) \
+  assert_label_shown_impl ((texts), (expected), FALSE, __FILE__, __LINE__, G_STRFUNC)
+
+static gboolean
+has_text_label_cb (GtkWidget *widget,
+                   gpointer   user_data)
+{
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), user_data) == 0;
+}
+
+static gboolean
+has_prefix_label_cb (GtkWidget *widget,
+                     gpointer   user_data)
+{
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), user_data);
+}
+
+static gboolean
+is_shown_with_class_cb (GtkWidget *widget,
+                  gpointer   user_data)
+{
+  return gtk_widget_has_css_class (widget, user_data) && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+has_action_cb (GtkWidget *widget,
+               gpointer   user_data)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), user_data) == 0;
+}
+
+static gboolean
+has_status_title_cb (GtkWidget *widget,
+                     gpointer   user_data)
+{
+  return g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), user_data) == 0;
+}
+
+/* The window ----------------------------------------------------------------- */
+
+static GtkWidget *
+get_page (Fixture    *f,
+          const char *name)
+{
+  GtkWidget *page = ww_window_get_page (f->window, name);
+
+  g_assert_nonnull (page);
+  return page;
+}
+
+static WwResultsPage *
+get_results_page (Fixture *f)
+{
+  return WW_RESULTS_PAGE (get_page (f, "results"));
+}
+
+static GtkWidget *
+get_header_bar (Fixture *f)
+{
+  return get_widget (GTK_WIDGET (f->window), ADW_TYPE_HEADER_BAR);
+}
+
+static GtkWidget *
+get_header_button (Fixture    *f,
+                   const char *action)
+{
+  GtkWidget *button = find_widget (get_header_bar (f), GTK_TYPE_BUTTON, has_action_cb, (gpointer) action);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static GtkRevealer *
+get_sample_revealer (Fixture *f)
+{
+  GtkWidget *label = find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL,
+                                  has_prefix_label_cb, (gpointer) "Sample data:");
+  GtkWidget *revealer = label ? gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER) : NULL;
+
+  g_assert_nonnull (revealer);
+  return GTK_REVEALER (revealer);
+}
+
+static GtkEditable *
+get_search_entry (GtkWidget *page)
+{
+  return GTK_EDITABLE (get_widget (page, GTK_TYPE_SEARCH_ENTRY));
+}
+
+static GtkListView *
+get_list_view (Fixture *f)
+{
+  return GTK_LIST_VIEW (get_widget (get_page (f, "results"), GTK_TYPE_LIST_VIEW));
+}
+
+static guint
+count_tiles (Fixture *f)
+{
+  GtkWidget *tiles = get_widget (get_page (f, "home"), GTK_TYPE_FLOW_BOX);
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (tiles);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+
+  return n;
+}
+
+static GtkButton *
+get_tile (Fixture *f,
+          guint    position)
+{
+  GtkWidget *tiles = get_widget (get_page (f, "home"), GTK_TYPE_FLOW_BOX);
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (tiles), position);
+
+  g_assert_nonnull (child);
+  g_assert_true (GTK_IS_BUTTON (gtk_flow_box_child_get_child (child)));
+  return GTK_BUTTON (gtk_flow_box_child_get_child (child));
+}
+
+static GtkButton *
+get_theme_tile (Fixture    *f,
+                const char *theme)
+{
+  WwPlugin *plugin = ww_plugin_engine_lookup (ww_window_get_plugin_engine (f->window), theme);
+
+  g_assert_nonnull (plugin);
+  for (guint i = 0; i < count_tiles (f); i++)
+    {
+      GtkButton *tile = get_tile (f, i);
+
+      if (g_strcmp0 (ww_gui_get_accessible_label (GTK_WIDGET (tile)), ww_plugin_get_name (plugin)) == 0)
+        return tile;
+    }
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+has_notice (Fixture    *f,
+            const char *part)
+{
+  const char *const *notices = ww_window_get_notices (f->window);
+
+  for (guint i = 0; notices[i] != NULL; i++)
+    if (strstr (notices[i], part) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+open_window (Fixture           *f,
+             const char *const *plugin_path)
+{
+  static const char *const build_plugins[] = { WW_BUILD_PLUGIN_DIR, NULL };
+
+  g_assert_null (f->window);
+
+  f->window = ww_window_new (application, f->db_path);
+  /* The six themes of the build tree and nothing else, whatever is
+   * installed on the machine. */
+  ww_window_set_plugin_path (f->window, plugin_path ? plugin_path : build_plugins);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static gboolean
+is_on_page (Fixture    *f,
+            const char *name)
+{
+  return g_strcmp0 (ww_window_get_page_name (f->window), name) == 0 &&
+         gtk_widget_get_mapped (ww_window_get_page (f->window, name));
+}
+
+static void
+wait_until_home (Fixture *f)
+{
+  wait_for (f, ww_window_get_loaded (f->window) && is_on_page (f, "home"));
+}
+
+static void
+close_window (Fixture *f)
+{
+  WwWindow *window = g_steal_pointer (&f->window);
+  WwDirectory *directory = ww_window_get_directory (window);
+
+  /* Gone for good, with everything that held the database open: a
+   * search that is still running keeps the directory until it ends. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  if (directory != NULL)
+    g_object_add_weak_pointer (G_OBJECT (directory), (gpointer *) &directory);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_for (f, window == NULL && directory == NULL);
+}
+
+/* Results -------------------------------------------------------------------- */
+
+static gboolean
+has_results (WwResultsPage   *page,
+             WwSearchResults *previous)
+{
+  WwSearchResults *results = ww_results_page_get_results (page);
+
+  return !ww_results_page_get_busy (page) && results != NULL && results != previous;
+}
+
+static gboolean
+set_true_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A search entry searches for what was typed once its delay has passed.
+ * This waits that long, so that whatever was typed (or set) before has
+ * been searched for by now; a wait for the program, not a measurement. */
+static void
+wait_out_search_delay (Fixture *f)
+{
+  GtkSearchEntry *home = GTK_SEARCH_ENTRY (get_search_entry (get_page (f, "home")));
+  GtkSearchEntry *results = GTK_SEARCH_ENTRY (get_search_entry (get_page (f, "results")));
+  guint delay = MAX (gtk_search_entry_get_search_delay (home),
+                     gtk_search_entry_get_search_delay (results));
+  gboolean passed = FALSE;
+
+  g_timeout_add (delay + 1, set_true_cb, &passed);
+  wait_for (f, passed);
+}
+
+/* Waits for the answer to the newest search. @previous is the list shown
+ * before it, which the caller holds a reference to so that a new list
+ * cannot take its address. */
+static WwSearchResults *
+wait_for_results (Fixture         *f,
+                  WwSearchResults *previous)
+{
+  WwResultsPage *page = get_results_page (f);
+
+  wait_for (f, has_results (page, previous));
+  /* and for any search that what started this one has queued */
+  wait_out_search_delay (f);
+  wait_for (f, has_results (page, previous));
+
+  return g_object_ref (ww_results_page_get_results (page));
+}
+
+static WwProvider *
+get_result (WwSearchResults *results,
+            guint            position)
+{
+  WwProvider *provider = g_list_model_get_item (G_LIST_MODEL (results), position);
+
+  g_assert_nonnull (provider);
+  /* the list holds the item too */
+  g_object_unref (provider);
+  return provider;
+}
+
+static void
+toggle_filter (Fixture    *f,
+               const char *code,
+               gboolean    active)
+{
+  GtkToggleButton *toggle = ww_results_page_get_filter (get_results_page (f), code);
+
+  g_assert_nonnull (toggle);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (toggle)));
+  gtk_toggle_button_set_active (toggle, active);
+}
+
+/* Clicks the tile of @theme and waits for its listings. */
+static WwSearchResults *
+open_theme (Fixture    *f,
+            const char *theme)
+{
+  WwSearchResults *shown = ww_results_page_get_results (get_results_page (f));
+  g_autoptr(WwSearchResults) previous = shown ? g_object_ref (shown) : NULL;
+
+  g_signal_emit_by_name (get_theme_tile (f, theme), "clicked");
+  g_assert_cmpstr (ww_window_get_page_name (f->window), ==, "results");
+  wait_for (f, is_on_page (f, "results"));
+
+  return wait_for_results (f, previous);
+}
+
+/* The words a provider is found by for @word: those of its name and
+ * organisation, description and address, and those its category is
+ * known by in every language; the last word typed counts as a prefix. */
+static gboolean
+provider_matches_word (WwPluginEngine *engine,
+                       WwProvider     *provider,
+                       const char     *word,
+                       gboolean        as_prefix)
+{
+  static const WwProviderField fields[] = {
+    WW_PROVIDER_NAME, WW_PROVIDER_ORGANIZATION_NAME, WW_PROVIDER_DESCRIPTION,
+    WW_PROVIDER_STREET, WW_PROVIDER_POSTAL_CODE, WW_PROVIDER_CITY, WW_PROVIDER_LOCATION_NAME,
+  };
+  WwPlugin *plugin = ww_plugin_engine_lookup (engine, ww_provider_get_theme (provider));
+  WwCategory *category = plugin ? ww_plugin_lookup_category (plugin, ww_provider_get_category (provider)) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) words = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_string_append_printf (text, "%s ", ww_provider_get_field (provider, fields[i]) ?: "");
+  if (category != NULL)
+    {
+      g_autofree char *terms = ww_category_dup_search_terms (category);
+
+      g_string_append_printf (text, "%s %s", ww_category_get_id (category), terms);
+    }
+
+  words = ww_text_split_words (text->str);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (as_prefix ? g_str_has_prefix (words[i], word) : g_str_equal (words[i], word))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Every listing in @results is one that @typed finds. */
+static void
+assert_results_match (Fixture         *f,
+                      WwSearchResults *results,
+                      const char      *typed)
+{
+  WwPluginEngine *engine = ww_window_get_plugin_engine (f->window);
+  g_auto(GStrv) words = ww_text_split_words (typed);
+  guint n_words = g_strv_length (words);
+
+  g_assert_null (ww_search_results_get_corrected (results));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (results)); i++)
+    {
+      WwProvider *provider = get_result (results, i);
+
+      for (guint w = 0; w < n_words; w++)
+        if (!provider_matches_word (engine, provider, words[w], w == n_words - 1))
+          {
+            g_autofree char *message = g_strdup_printf ("“%s” found “%s”, which has no word “%s”%s",
+                                                        typed, ww_provider_get_name (provider),
+                                                        words[w], w == n_words - 1 ? "…" : "");
+
+            g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+          }
+    }
+}
+
+/* Fixture -------------------------------------------------------------------- */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->tmpdir, "directory.db", NULL);
+
+  /* GLib resets this handler at the start of each test case. */
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
+      const char *name;
+
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+
+  if (f->window != NULL)
+    close_window (f);
+
+  warnings = take_engine_warnings ();
+  for (guint i = 0; i < warnings->len; i++)
+    g_test_message ("unexpected warning: %s", (char *) g_ptr_array_index (warnings, i));
+  g_assert_cmpuint (warnings->len, ==, 0);
+
+  remove_tree (f->tmpdir);
+  g_clear_pointer (&f->tmpdir, g_free);
+  g_clear_pointer (&f->db_path, g_free);
+}
+
+/* Accessible names ----------------------------------------------------------- */
+
+/* What a person can operate, and so what a screen reader must be able to
+ * name. */
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) ||
+         GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_MENU_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) ||
+         GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_EDITABLE (widget) ||
+         GTK_IS_LIST_VIEW (widget) ||
+         GTK_IS_GRID_VIEW (widget) ||
+         GTK_IS_FLOW_BOX (widget);
+}
+
+/* Controls whose children are controls of their own, each to be named;
+ * the others' children are their internals (the GtkText of a
+ * GtkSearchEntry, the label of a button). */
+static gboolean
+holds_controls (GtkWidget *widget)
+{
+  return GTK_IS_LIST_VIEW (widget) || GTK_IS_GRID_VIEW (widget) || GTK_IS_FLOW_BOX (widget);
+}
+
+static gboolean
+has_text_cb (GtkWidget *widget,
+             gpointer   user_data)
+{
+  return *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  const char *label = ww_gui_get_accessible_label (widget);
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (label != NULL && *label != '\0')
+    {
+      /* what a screen reader gets, not only what the helper remembers */
+      g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                     GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                     label);
+
+      return differs == NULL;
+    }
+  if (tooltip != NULL && *tooltip != '\0')
+    return TRUE;
+
+  if (GTK_IS_BUTTON (widget))
+    {
+      const char *text = gtk_button_get_label (GTK_BUTTON (widget));
+
+      return (text != NULL && *text != '\0') ||
+             find_widget (widget, GTK_TYPE_LABEL, has_text_cb, NULL) != NULL;
+    }
+  if (GTK_IS_CHECK_BUTTON (widget))
+    {
+      const char *text = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+
+      return text != NULL && *text != '\0';
+    }
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      const char *text = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+
+      return text != NULL && *text != '\0';
+    }
+
+  return FALSE;
+}
+
+static void
+append_widget_path (GString   *str,
+                    GtkWidget *widget,
+                    GtkWidget *root)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  guint position = 0;
+
+  if (widget != root && parent != NULL)
+    {
+      append_widget_path (str, parent, root);
+      g_string_append_c (str, '/');
+      for (GtkWidget *sibling = gtk_widget_get_first_child (parent);
+           sibling != widget;
+           sibling = gtk_widget_get_next_sibling (sibling))
+        position++;
+    }
+
+  g_string_append_printf (str, "%s[%u]", G_OBJECT_TYPE_NAME (widget), position);
+}
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GtkWidget *root,
+                 GString   *unnamed)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  /* GTK names the window buttons it draws itself, and gives no way to
+   * read that name. */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  if (is_control (widget))
+    {
+      if (!has_accessible_name (widget))
+        {
+          g_string_append_printf (unnamed, "\n  %s without a name: ", G_OBJECT_TYPE_NAME (widget));
+          append_widget_path (unnamed, widget, root);
+        }
+
+      if (!holds_controls (widget))
+        return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, root, unnamed);
+}
+
+static char *
+dup_unnamed_controls (GtkWidget *root)
+{
+  GString *unnamed = g_string_new (NULL);
+
+  collect_unnamed (root, root, unnamed);
+  return g_string_free (unnamed, FALSE);
+}
+
+/* Every control on the page that is shown, and in the header bar, has a
+ * name a screen reader can say. */
+static void
+assert_controls_named (Fixture    *f,
+                       const char *page)
+{
+  g_autofree char *in_page = NULL;
+  g_autofree char *in_header = NULL;
+
+  g_assert_true (is_on_page (f, page));
+
+  in_page = dup_unnamed_controls (get_page (f, page));
+  in_header = dup_unnamed_controls (get_header_bar (f));
+  if (*in_page != '\0' || *in_header != '\0')
+    {
+      g_autofree char *message = g_strdup_printf ("on the page “%s”:%s%s", page, in_page, in_header);
+
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+}
+
+/* Tests ---------------------------------------------------------------------- */
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* keeps each list of results that @list_view is given to show */
+static void
+keep_model_cb (GtkListView *list_view,
+               GParamSpec  *pspec,
+               GPtrArray   *models)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (list_view);
+  GListModel *model = GTK_IS_NO_SELECTION (selection)
+                      ? gtk_no_selection_get_model (GTK_NO_SELECTION (selection))
+                      : G_LIST_MODEL (selection);
+
+  if (model != NULL)
+    g_ptr_array_add (models, g_object_ref (model));
+}
+
+static void
+test_window_opens (Fixture       *f,
+                   gconstpointer  data)
+{
+  WwPluginEngine *engine;
+  GListModel *plugins;
+  const char *page;
+  guint loaded_notified = 0;
+
+  open_window (f, NULL);
+  g_signal_connect_swapped (f->window, "notify::loaded", G_CALLBACK (count_cb), &loaded_notified);
+
+  /* The first frame does not wait for the directory. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  page = ww_window_get_page_name (f->window);
+  if (ww_window_get_loaded (f->window))
+    g_assert_cmpstr (page, ==, "home");
+  else
+    g_assert_cmpstr (page, ==, "loading");
+
+  wait_until_home (f);
+  g_assert_cmpuint (loaded_notified, ==, 1);
+  g_assert_cmpstr (ww_window_get_notices (f->window)[0], ==, NULL);
+
+  /* one tile a theme, in their Order */
+  engine = ww_window_get_plugin_engine (f->window);
+  plugins = ww_plugin_engine_get_plugins (engine);
+  g_assert_cmpuint (g_list_model_get_n_items (plugins), ==, g_strv_length ((char **) theme_ids));
+  g_assert_cmpuint (count_tiles (f), ==, g_list_model_get_n_items (plugins));
+  for (guint i = 0; theme_ids[i] != NULL; i++)
+    {
+      g_autoptr(WwPlugin) plugin = g_list_model_get_item (plugins, i);
+      GtkButton *tile = get_tile (f, i);
+
+      g_assert_cmpstr (ww_plugin_get_id (plugin), ==, theme_ids[i]);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (tile)));
+      g_assert_nonnull (find_widget (GTK_WIDGET (tile), GTK_TYPE_LABEL, has_text_label_cb,
+                                     (gpointer) ww_plugin_get_name (plugin)));
+      g_assert_cmpstr (ww_gui_get_accessible_label (GTK_WIDGET (tile)), ==, ww_plugin_get_name (plugin));
+    }
+
+  /* the listings shipped are fictional, and the window says so */
+  g_assert_cmpuint (ww_directory_count_sample (ww_window_get_directory (f->window)), >, 0);
+  g_assert_true (gtk_revealer_get_reveal_child (get_sample_revealer (f)));
+}
+
+static void
+test_search_typing (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) first = NULL;
+  g_autoptr(WwSearchResults) second = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkEditable *home_entry;
+  GtkEditable *results_entry;
+  GtkListView *list_view;
+  guint n_first;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+
+  /* Typing on the start page carries on in the results. */
+  home_entry = get_search_entry (get_page (f, "home"));
+  gtk_editable_set_text (home_entry, "huisarts");
+  wait_for (f, is_on_page (f, "results"));
+  first = wait_for_results (f, NULL);
+
+  results_entry = get_search_entry (get_page (f, "results"));
+  g_assert_cmpstr (gtk_editable_get_text (results_entry), ==, "huisarts");
+  g_assert_cmpstr (gtk_editable_get_text (home_entry), ==, "");
+  n_first = g_list_model_get_n_items (G_LIST_MODEL (first));
+  g_assert_cmpuint (n_first, >, 0);
+  assert_results_match (f, first, "huisarts");
+
+  /* Typed on: a search that is overtaken never shows. "amsterdam" finds
+   * listings that "huisarts gron" does not, and is still running (its
+   * answer comes through the main loop) when the next one starts. */
+  list_view = get_list_view (f);
+  g_signal_connect (list_view, "notify::model", G_CALLBACK (keep_model_cb), shown);
+  gtk_editable_set_text (results_entry, "amsterdam");
+  g_signal_emit_by_name (results_entry, "search-changed");
+  g_assert_true (ww_results_page_get_busy (get_results_page (f)));
+  gtk_editable_set_text (results_entry, "huisarts gron");
+  g_signal_emit_by_name (results_entry, "search-changed");
+
+  second = wait_for_results (f, first);
+  g_signal_handlers_disconnect_by_func (list_view, keep_model_cb, shown);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (second)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (second)), <, n_first);
+  assert_results_match (f, second, "huisarts gron");
+
+  /* and whatever the list showed meanwhile was for the newest text */
+  g_assert_cmpuint (shown->len, >, 0);
+  for (guint i = 0; i < shown->len; i++)
+    assert_results_match (f, g_ptr_array_index (shown, i), "huisarts gron");
+}
+
+static void
+count_started_cb (GtkSpinner *spinner,
+                  GParamSpec *pspec,
+                  guint      *started)
+{
+  if (gtk_spinner_get_spinning (spinner))
+    (*started)++;
+}
+
+/* What is typed on the start page is searched for once: the search does
+ * not start over (the spinner does not start again) when the results'
+ * own search entry takes the text over. */
+static void
+test_search_typed_once (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  WwResultsPage *page;
+  GtkWidget *spinner;
+  guint started = 0;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  page = get_results_page (f);
+  spinner = get_widget (GTK_WIDGET (page), GTK_TYPE_SPINNER);
+  g_signal_connect (spinner, "notify::spinning", G_CALLBACK (count_started_cb), &started);
+
+  gtk_editable_set_text (get_search_entry (get_page (f, "home")), "huisarts");
+  wait_for (f, is_on_page (f, "results"));
+  /* which waits for whatever the typing set off */
+  results = wait_for_results (f, NULL);
+
+  g_signal_handlers_disconnect_by_func (spinner, count_started_cb, &started);
+  g_assert_cmpuint (started, ==, 1);
+}
+
+static void
+test_theme_tile_opens_list (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  WwPlugin *care;
+  guint n;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+
+  results = open_theme (f, "care");
+  n = g_list_model_get_n_items (G_LIST_MODEL (results));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, ==, ww_directory_count (ww_window_get_directory (f->window), "care"));
+  g_assert_false (ww_search_results_get_truncated (results));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (ww_provider_get_theme (get_result (results, i)), ==, "care");
+
+  /* the page says which theme it lists */
+  care = ww_plugin_engine_lookup (ww_window_get_plugin_engine (f->window), "care");
+  texts = dup_label_texts (get_page (f, "results"));
+  assert_label_shown (texts, ww_plugin_get_name (care));
+  assert_label_shown (texts, ww_provider_get_name (get_result (results, 0)));
+}
+
+static void
+test_theme_filter_narrows (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) all = NULL;
+  g_autoptr(WwSearchResults) walk_in = NULL;
+  g_autoptr(WwSearchResults) again = NULL;
+  g_autoptr(WwSearchResults) open_now = NULL;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autoptr(GHashTable) open_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_all;
+  guint n;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  all = open_theme (f, "care");
+  n_all = g_list_model_get_n_items (G_LIST_MODEL (all));
+
+  toggle_filter (f, "walk-in", TRUE);
+  walk_in = wait_for_results (f, all);
+  n = g_list_model_get_n_items (G_LIST_MODEL (walk_in));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, n_all);
+  for (guint i = 0; i < n; i++)
+    {
+      WwProvider *provider = get_result (walk_in, i);
+
+      g_assert_cmpstr (ww_provider_get_theme (provider), ==, "care");
+      g_assert_true (ww_provider_has_attribute (provider, "walk-in"));
+    }
+
+  toggle_filter (f, "walk-in", FALSE);
+  again = wait_for_results (f, walk_in);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, n_all);
+
+  /* Open now: whichever listings are open between just before the
+   * search and just after it; none at night, and then the window says
+   * that nothing was found. */
+  before = g_date_time_new_now_utc ();
+  toggle_filter (f, "open-now", TRUE);
+  open_now = wait_for_results (f, again);
+  after = g_date_time_new_now_utc ();
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (open_now));
+  for (guint i = 0; i < n; i++)
+    {
+      WwProvider *provider = get_result (open_now, i);
+
+      g_assert_true (ww_provider_is_open_at (provider, before) || ww_provider_is_open_at (provider, after));
+      g_hash_table_add (open_ids, (gpointer) ww_provider_get_id (provider));
+    }
+  for (guint i = 0; i < n_all; i++)
+    {
+      WwProvider *provider = get_result (again, i);
+
+      if (ww_provider_is_open_at (provider, before) && ww_provider_is_open_at (provider, after))
+        g_assert_true (g_hash_table_contains (open_ids, ww_provider_get_id (provider)));
+    }
+
+  if (n == 0)
+    {
+      GtkWidget *nothing = find_widget (get_page (f, "results"), ADW_TYPE_STATUS_PAGE,
+                                        has_status_title_cb, (gpointer) "Nothing found");
+
+      g_assert_nonnull (nothing);
+      g_assert_true (gtk_widget_get_mapped (nothing));
+      g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (get_list_view (f))));
+    }
+  else
+    {
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (get_list_view (f))));
+    }
+}
+
+static void
+test_provider_shows_facts (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autofree char *year = NULL;
+  g_autofree char *place = NULL;
+  const char *checked;
+  WwProvider *expected;
+  WwProvider *provider;
+  const char *const *attributes;
+  GPtrArray *schedules;
+  const char *assured;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  results = open_theme (f, "care");
+  expected = get_result (results, 0);
+
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+
+  provider = ww_provider_page_get_provider (WW_PROVIDER_PAGE (get_page (f, "provider")));
+  g_assert_nonnull (provider);
+  g_assert_cmpstr (ww_provider_get_id (provider), ==, ww_provider_get_id (expected));
+
+  texts = dup_label_texts (get_page (f, "provider"));
+  assert_label_shown (texts, ww_provider_get_name (provider));
+  assert_label_shown (texts, ww_provider_get_field (provider, WW_PROVIDER_STREET));
+  g_assert_nonnull (ww_provider_get_field (provider, WW_PROVIDER_POSTAL_CODE));
+  place = g_strdup_printf ("%s %s", ww_provider_get_field (provider, WW_PROVIDER_POSTAL_CODE),
+                           ww_provider_get_city (provider));
+  assert_label_shown (texts, place);
+  assert_label_shown (texts, ww_provider_get_field (provider, WW_PROVIDER_PHONE));
+
+  attributes = ww_provider_get_attributes (provider);
+  g_assert_nonnull (attributes[0]);
+  for (guint i = 0; attributes[i] != NULL; i++)
+    assert_label_shown (texts, ww_attribute_get_label (attributes[i]));
+
+  schedules = ww_provider_get_schedules (provider);
+  g_assert_cmpuint (schedules->len, >, 0);
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      const WwSchedule *schedule = g_ptr_array_index (schedules, i);
+      g_autofree char *hours = ww_gui_format_schedule (schedule);
+      g_autofree char *opens = g_strdup_printf ("%02u:%02u", schedule->opens / 60, schedule->opens % 60);
+
+      g_assert_nonnull (strstr (hours, opens));
+      assert_label_shown (texts, hours);
+    }
+
+  assured = ww_provider_get_field (provider, WW_PROVIDER_ASSURED_DATE);
+  g_assert_nonnull (assured);
+  year = g_strndup (assured, 4);
+  checked = find_text_containing (texts, "checked on");
+  g_assert_nonnull (checked);
+  g_assert_nonnull (strstr (checked, year));
+
+  g_assert_true (ww_provider_get_sample (provider));
+  assert_label_contains (texts, "This is a fictional sample listing");
+}
+
+/* Names with "&" and "<" in them are text, not markup. */
+static void
+test_provider_plain_text (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  WwProvider *provider;
+  const char *organization;
+  guint position;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  gtk_editable_set_text (get_search_entry (get_page (f, "home")), "peters beek");
+  wait_for (f, is_on_page (f, "results"));
+  results = wait_for_results (f, NULL);
+
+  for (position = 0; position < g_list_model_get_n_items (G_LIST_MODEL (results)); position++)
+    {
+      organization = ww_provider_get_field (get_result (results, position), WW_PROVIDER_ORGANIZATION_NAME);
+      if (organization != NULL && strchr (organization, '&') != NULL)
+        break;
+    }
+  g_assert_cmpuint (position, <, g_list_model_get_n_items (G_LIST_MODEL (results)));
+  provider = get_result (results, position);
+  g_assert_nonnull (ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_DESCRIPTION));
+
+  g_signal_emit_by_name (get_list_view (f), "activate", position);
+  wait_for (f, is_on_page (f, "provider"));
+
+  texts = dup_label_texts (get_page (f, "provider"));
+  assert_label_shown (texts, ww_provider_get_name (provider));
+  assert_label_shown (texts, ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_NAME));
+  assert_label_shown (texts, ww_provider_get_field (provider, WW_PROVIDER_ORGANIZATION_DESCRIPTION));
+}
+
+static void
+test_info_opens (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  g_autoptr(WwInfoPage) expected = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autofree char *beginning = NULL;
+  WwPlugin *care;
+  GtkWidget *link;
+  WwInfoPage *shown;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  results = open_theme (f, "care");
+
+  care = ww_plugin_engine_lookup (ww_window_get_plugin_engine (f->window), "care");
+  expected = g_list_model_get_item (ww_plugin_get_info_pages (care), 0);
+  g_assert_nonnull (expected);
+
+  link = find_widget (get_page (f, "results"), GTK_TYPE_BUTTON, is_shown_with_class_cb, (gpointer) "info-link");
+  g_assert_nonnull (link);
+  g_signal_emit_by_name (link, "clicked");
+  wait_for (f, is_on_page (f, "info"));
+
+  shown = ww_info_view_get_page (WW_INFO_VIEW (get_page (f, "info")));
+  g_assert_nonnull (shown);
+  g_assert_cmpstr (ww_info_page_get_id (shown), ==, ww_info_page_get_id (expected));
+
+  texts = dup_label_texts (get_page (f, "info"));
+  assert_label_shown (texts, ww_info_page_get_title (expected));
+  words = g_strsplit (ww_info_page_get_body (expected), " ", 6);
+  g_assert_cmpuint (g_strv_length (words), ==, 6);
+  g_clear_pointer (&words[5], g_free);
+  beginning = g_strjoinv (" ", words);
+  assert_label_contains (texts, beginning);
+}
+
+static void
+test_navigation_back (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  GtkEditable *home_entry;
+  GtkWidget *back;
+  GtkWidget *home;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  back = get_header_button (f, "win.back");
+  home = get_header_button (f, "win.home");
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_false (gtk_widget_get_visible (home));
+
+  home_entry = get_search_entry (get_page (f, "home"));
+  gtk_editable_set_text (home_entry, "testpunt");
+  wait_for (f, is_on_page (f, "results"));
+  results = wait_for_results (f, NULL);
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_visible (home));
+
+  /* back: the same list, as it was left */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "results"));
+  g_assert_true (ww_results_page_get_results (get_results_page (f)) == results);
+  g_assert_cmpstr (gtk_editable_get_text (get_search_entry (get_page (f, "results"))), ==, "testpunt");
+  g_assert_true (gtk_widget_get_visible (back));
+
+  /* home: the start page, ready for a new search */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL));
+  wait_for (f, is_on_page (f, "home"));
+  g_assert_cmpstr (gtk_editable_get_text (home_entry), ==, "");
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_false (gtk_widget_get_visible (home));
+}
+
+static void
+test_a11y_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+  GtkWidget *link;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  assert_controls_named (f, "home");
+
+  results = open_theme (f, "care");
+  assert_controls_named (f, "results");
+
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+  assert_controls_named (f, "provider");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "results"));
+  link = find_widget (get_page (f, "results"), GTK_TYPE_BUTTON, is_shown_with_class_cb, (gpointer) "info-link");
+  g_assert_nonnull (link);
+  g_signal_emit_by_name (link, "clicked");
+  wait_for (f, is_on_page (f, "info"));
+  assert_controls_named (f, "info");
+}
+
+/* The check above finds what it looks for: a button with an icon only
+ * and nothing else to say what it does. */
+static void
+test_a11y_unnamed_is_caught (Fixture       *f,
+                             gconstpointer  data)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *icon_only = gtk_button_new_from_icon_name ("go-home-symbolic");
+  GtkWidget *with_tooltip = gtk_button_new_from_icon_name ("go-home-symbolic");
+  GtkWidget *labelled = gtk_button_new_from_icon_name ("go-home-symbolic");
+  GtkWidget *entry = gtk_search_entry_new ();
+  g_autofree char *unnamed = NULL;
+
+  gtk_widget_set_tooltip_text (with_tooltip, "Start page");
+  ww_gui_set_accessible_label (labelled, "Start page");
+  gtk_box_append (GTK_BOX (box), with_tooltip);
+  gtk_box_append (GTK_BOX (box), gtk_button_new_with_label ("Back"));
+  gtk_box_append (GTK_BOX (box), labelled);
+  gtk_box_append (GTK_BOX (box), icon_only);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+
+  unnamed = dup_unnamed_controls (box);
+  g_assert_cmpstr (unnamed, ==,
+                   "\n  GtkButton without a name: GtkBox[0]/GtkButton[3]"
+                   "\n  GtkSearchEntry without a name: GtkBox[0]/GtkSearchEntry[4]");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_problem_corrupt_database (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GString) garbage = g_string_new (NULL);
+  g_autofree char *moved = NULL;
+  g_autofree char *contents = NULL;
+  const char *name;
+
+  /* longer than an SQLite header, and not one */
+  for (guint i = 0; i < 256; i++)
+    g_string_append (garbage, "This is not a database. ");
+  g_file_set_contents (f->db_path, garbage->str, garbage->len, &error);
+  g_assert_no_error (error);
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  g_assert_true (has_notice (f, "The directory was damaged"));
+
+  /* a fresh directory, from the themes */
+  g_assert_cmpuint (count_tiles (f), ==, g_strv_length ((char **) theme_ids));
+  g_assert_cmpuint (ww_directory_count (ww_window_get_directory (f->window), NULL), >, 0);
+
+  /* and the damaged file kept, as it was, for an administrator */
+  dir = g_dir_open (f->tmpdir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "directory.db.corrupt-") && !g_str_has_suffix (name, "-wal") &&
+        !g_str_has_suffix (name, "-shm"))
+      {
+        g_assert_null (moved);
+        moved = g_build_filename (f->tmpdir, name, NULL);
+      }
+  g_assert_nonnull (moved);
+  g_file_get_contents (moved, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, garbage->str);
+}
+
+static char *
+fixture_plugin_dir (const char *variable,
+                    const char *name)
+{
+  const char *directory = g_getenv (variable);
+
+  g_assert_nonnull (directory);
+  return g_build_filename (directory, name, NULL);
+}
+
+/* One theme that loads and two that do not. (The fixture "good" is for
+ * the engine's tests: its listing has no address, and seeding it logs a
+ * warning of its own.) */
+static void
+test_problem_broken_plugin (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *empty = fixture_plugin_dir ("WW_TEST_GUI_FIXTURES", "empty");
+  g_autofree char *missing_symbol = fixture_plugin_dir ("WW_TEST_PLUGIN_FIXTURES", "missing-symbol");
+  g_autofree char *wrong_abi = fixture_plugin_dir ("WW_TEST_PLUGIN_FIXTURES", "wrong-abi");
+  const char *const path[] = { empty, missing_symbol, wrong_abi, NULL };
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(WwPlugin) plugin = NULL;
+
+  open_window (f, path);
+  wait_until_home (f);
+
+  /* the working theme is there */
+  g_assert_cmpuint (count_tiles (f), ==, 1);
+  plugin = g_list_model_get_item (ww_plugin_engine_get_plugins (ww_window_get_plugin_engine (f->window)), 0);
+  g_assert_cmpstr (ww_plugin_get_id (plugin), ==, "empty");
+  g_assert_cmpstr (ww_gui_get_accessible_label (GTK_WIDGET (get_tile (f, 0))), ==, ww_plugin_get_name (plugin));
+
+  /* the person hears which themes are missing, by name */
+  g_assert_true (has_notice (f, "“Missing symbol test theme” could not be loaded"));
+  g_assert_true (has_notice (f, "“Wrong ABI test theme” could not be loaded"));
+  g_assert_null (ww_window_get_notices (f->window)[2]);
+
+  /* and the log has why, once each */
+  warnings = take_engine_warnings ();
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "missing-symbol.plugin"));
+  g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "does not export ww_plugin_query_type()"));
+  g_assert_nonnull (strstr (g_ptr_array_index (warnings, 1), "wrong-abi.plugin"));
+  g_assert_nonnull (strstr (g_ptr_array_index (warnings, 1), "built for plugin ABI 999"));
+}
+
+static void
+test_problem_no_plugins (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *nothing = g_build_filename (f->tmpdir, "plugins", NULL);
+  const char *const path[] = { nothing, NULL };
+  GtkWidget *message;
+
+  g_assert_cmpint (g_mkdir (nothing, 0700), ==, 0);
+  open_window (f, path);
+  wait_until_home (f);
+
+  g_assert_cmpuint (count_tiles (f), ==, 0);
+  message = find_widget (get_page (f, "home"), ADW_TYPE_STATUS_PAGE,
+                         has_status_title_cb, (gpointer) "No themes are installed");
+  g_assert_nonnull (message);
+  g_assert_true (gtk_widget_get_mapped (message));
+  g_assert_false (gtk_revealer_get_reveal_child (get_sample_revealer (f)));
+}
+
+static void
+test_problem_empty_directory (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *empty = fixture_plugin_dir ("WW_TEST_GUI_FIXTURES", "empty");
+  const char *const path[] = { empty, NULL };
+  GtkWidget *message;
+
+  open_window (f, path);
+  wait_until_home (f);
+
+  g_assert_cmpuint (count_tiles (f), ==, 1);
+  message = find_widget (get_page (f, "home"), ADW_TYPE_STATUS_PAGE,
+                         has_status_title_cb, (gpointer) "The directory is empty");
+  g_assert_nonnull (message);
+  g_assert_true (gtk_widget_get_mapped (message));
+  g_assert_false (gtk_revealer_get_reveal_child (get_sample_revealer (f)));
+}
+
+static void
+test_problem_unopenable (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_build_filename (f->tmpdir, "file", NULL);
+  AdwStatusPage *problem;
+
+  /* the folder the database would be in is a file */
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+  g_free (f->db_path);
+  f->db_path = g_build_filename (file, "directory.db", NULL);
+
+  open_window (f, NULL);
+  wait_for (f, is_on_page (f, "problem"));
+
+  problem = ADW_STATUS_PAGE (get_page (f, "problem"));
+  g_assert_cmpstr (adw_status_page_get_title (problem), ==, "The directory cannot be opened");
+  g_assert_nonnull (strstr (adw_status_page_get_description (problem), file));
+  g_assert_false (ww_window_get_loaded (f->window));
+  g_assert_false (gtk_widget_get_visible (get_header_button (f, "win.home")));
+  g_assert_false (gtk_widget_get_visible (get_header_button (f, "win.back")));
+}
+
+static void
+test_problem_read_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root can write to any file, so a database cannot be made read-only");
+      return;
+    }
+
+  /* a directory made and seeded as usual, then made read-only */
+  open_window (f, NULL);
+  wait_until_home (f);
+  close_window (f);
+  g_assert_cmpint (g_chmod (f->db_path, 0444), ==, 0);
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  g_assert_true (has_notice (f, "can only be read"));
+  g_assert_cmpuint (count_tiles (f), ==, g_strv_length ((char **) theme_ids));
+
+  /* and it still shows what it holds */
+  results = open_theme (f, "care");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (results)), >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
+  g_auto(GStrv) mime_dirs_strv = NULL;
+  int status;
+
+  /* G_TEST_OPTION_ISOLATE_DIRS hides the system's data directories as
+   * well as the user's. GTK tells an SVG icon (its own, from its
+   * resources) by the system's MIME database, which tests may point at. */
+  for (const char *const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
+    {
+      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
+
+      g_strv_builder_add (mime_dirs, mime_dir);
+    }
+  mime_dirs_strv = g_strv_builder_end (mime_dirs);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char *const *) mime_dirs_strv);
+
+  if (!gtk_init_check ())
+    {
+      /* TAP for "nothing to run here" */
+      g_print ("1..0 # SKIP no display; run the tests under xvfb-run\n");
+      return 0;
+    }
+  adw_init ();
+
+  engine_warnings = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_handler ("ww-plugin-engine", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL,
+                     engine_log_handler_cb, NULL);
+  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+
+  /* one application, as the program has, whose windows the tests open */
+  application = ww_application_new ();
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD_TEST ("/gui/window/opens", test_window_opens);
+  ADD_TEST ("/gui/search/typing", test_search_typing);
+  ADD_TEST ("/gui/search/typed-once", test_search_typed_once);
+  ADD_TEST ("/gui/theme/tile-opens-list", test_theme_tile_opens_list);
+  ADD_TEST ("/gui/theme/filter-narrows", test_theme_filter_narrows);
+  ADD_TEST ("/gui/provider/shows-facts", test_provider_shows_facts);
+  ADD_TEST ("/gui/provider/plain-text", test_provider_plain_text);
+  ADD_TEST ("/gui/info/opens", test_info_opens);
+  ADD_TEST ("/gui/navigation/back", test_navigation_back);
+  ADD_TEST ("/gui/a11y/names", test_a11y_names);
+  ADD_TEST ("/gui/a11y/unnamed-is-caught", test_a11y_unnamed_is_caught);
+  ADD_TEST ("/gui/problem/corrupt-database", test_problem_corrupt_database);
+  ADD_TEST ("/gui/problem/broken-plugin", test_problem_broken_plugin);
+  ADD_TEST ("/gui/problem/no-plugins", test_problem_no_plugins);
+  ADD_TEST ("/gui/problem/empty-directory", test_problem_empty_directory);
+  ADD_TEST ("/gui/problem/unopenable", test_problem_unopenable);
+  ADD_TEST ("/gui/problem/read-only", test_problem_read_only);
+
+#undef ADD_TEST
+
+  status = g_test_run ();
+
+  g_clear_object (&application);
+  g_clear_pointer (&engine_warnings, g_ptr_array_unref);
+
+  return status;
+}
