@@ -43,6 +43,9 @@ static WwApplication *application;
 static GMutex engine_warnings_lock;
 static GPtrArray *engine_warnings;
 
+/* XDG_DATA_DIRS before G_TEST_OPTION_ISOLATE_DIRS changed it */
+static char *original_data_dirs;
+
 typedef struct {
   char     *tmpdir;
   char     *db_path;
@@ -1501,23 +1504,84 @@ test_problem_unopenable (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (get_header_button (f, "win.back")));
 }
 
+/* Runs this test again in a user and mount namespace of its own, where
+ * @dir is bound read-only: as root, permission bits would not stop a
+ * write. Returns FALSE (and skips) where namespaces are not to be had. */
+static gboolean
+run_in_read_only_namespace (Fixture    *f,
+                            const char *dir)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = {
+    "unshare", "-rm", "sh", "-c",
+    "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" || exit 99; shift; exec \"$@\"",
+    "sh", dir, self_exe, "-p", "/gui/problem/read-only", NULL
+  };
+
+  g_subprocess_launcher_setenv (launcher, "WW_TEST_READ_ONLY_DB", f->db_path, TRUE);
+  /* the child isolates its own directories; it starts from the real ones */
+  if (original_data_dirs != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", original_data_dirs, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_DIRS");
+  child = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  if (child == NULL)
+    {
+      g_test_skip ("unshare(1) could not be run");
+      return FALSE;
+    }
+
+  /* the child's TAP stream is its own; it goes into our log */
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("read-only run:\n%s", output);
+
+  if (g_subprocess_get_if_exited (child) && g_subprocess_get_exit_status (child) == 99)
+    {
+      g_test_skip ("user and mount namespaces are not available here");
+      return FALSE;
+    }
+
+  g_assert_true (g_subprocess_get_successful (child));
+  /* it ran the checks, rather than skipping them */
+  g_assert_nonnull (strstr (output, "ok 1 /gui/problem/read-only"));
+  g_assert_null (strstr (output, "# SKIP"));
+  return TRUE;
+}
+
 static void
 test_problem_read_only (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(WwSearchResults) results = NULL;
+  const char *read_only_db = g_getenv ("WW_TEST_READ_ONLY_DB");
 
-  if (geteuid () == 0)
+  if (read_only_db == NULL)
     {
-      g_test_skip ("root can write to any file, so a database cannot be made read-only");
-      return;
-    }
+      /* a directory made and seeded as usual, then made read-only */
+      open_window (f, NULL);
+      wait_until_home (f);
+      close_window (f);
 
-  /* a directory made and seeded as usual, then made read-only */
-  open_window (f, NULL);
-  wait_until_home (f);
-  close_window (f);
-  g_assert_cmpint (g_chmod (f->db_path, 0444), ==, 0);
+      if (geteuid () == 0)
+        {
+          run_in_read_only_namespace (f, f->tmpdir);
+          return;
+        }
+
+      g_assert_cmpint (g_chmod (f->db_path, 0444), ==, 0);
+    }
+  else
+    {
+      /* the run inside the read-only namespace */
+      g_free (f->db_path);
+      f->db_path = g_strdup (read_only_db);
+    }
 
   open_window (f, NULL);
   wait_until_home (f);
@@ -1548,6 +1612,7 @@ main (int   argc,
       g_strv_builder_add (mime_dirs, mime_dir);
     }
   mime_dirs_strv = g_strv_builder_end (mime_dirs);
+  original_data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_content_type_set_mime_dirs ((const char *const *) mime_dirs_strv);
@@ -1597,6 +1662,7 @@ main (int   argc,
 
   g_clear_object (&application);
   g_clear_pointer (&engine_warnings, g_ptr_array_unref);
+  g_clear_pointer (&original_data_dirs, g_free);
 
   return status;
 }
