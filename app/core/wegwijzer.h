@@ -15,4 +15,5 @@
 #include "ww-query.h"
 #include "ww-search-results.h"
 #include "ww-searcher.h"
+#include "ww-signature.h"
 #include "ww-text.h"

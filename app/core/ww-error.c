@@ -11,3 +11,4 @@
 G_DEFINE_QUARK (ww-plugin-error-quark, ww_plugin_error)
 G_DEFINE_QUARK (ww-directory-error-quark, ww_directory_error)
 G_DEFINE_QUARK (ww-hsds-error-quark, ww_hsds_error)
+G_DEFINE_QUARK (ww-signature-error-quark, ww_signature_error)

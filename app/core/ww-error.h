@@ -35,8 +35,17 @@ typedef enum {
   WW_HSDS_ERROR_DUPLICATE_ID,
 } WwHsdsError;
 
+#define WW_SIGNATURE_ERROR (ww_signature_error_quark ())
+typedef enum {
+  WW_SIGNATURE_ERROR_MISSING,
+  WW_SIGNATURE_ERROR_MALFORMED,
+  WW_SIGNATURE_ERROR_MISMATCH,
+  WW_SIGNATURE_ERROR_EXPIRED,
+} WwSignatureError;
+
 GQuark ww_plugin_error_quark    (void);
 GQuark ww_directory_error_quark (void);
 GQuark ww_hsds_error_quark      (void);
+GQuark ww_signature_error_quark (void);
 
 G_END_DECLS
