@@ -4,11 +4,13 @@
  */
 #pragma once
 
+#include "ww-booking.h"
 #include "ww-descriptors.h"
 #include "ww-directory.h"
 #include "ww-error.h"
 #include "ww-generator.h"
 #include "ww-hsds.h"
+#include "ww-outbox.h"
 #include "ww-plugin.h"
 #include "ww-plugin-engine.h"
 #include "ww-provider.h"

@@ -35,6 +35,30 @@ typedef enum {
   WW_HSDS_ERROR_DUPLICATE_ID,
 } WwHsdsError;
 
+#define WW_BOOKING_ERROR (ww_booking_error_quark ())
+typedef enum {
+  WW_BOOKING_ERROR_MISSING_PROVIDER,
+  WW_BOOKING_ERROR_UNKNOWN_FIELD,
+  WW_BOOKING_ERROR_MISSING_FIELD,
+  WW_BOOKING_ERROR_INVALID_CHOICE,
+  WW_BOOKING_ERROR_TOO_LONG,
+  WW_BOOKING_ERROR_INVALID_TEXT,
+  WW_BOOKING_ERROR_MISSING_CONTACT,
+  WW_BOOKING_ERROR_UNEXPECTED_CONTACT,
+  WW_BOOKING_ERROR_INVALID_PHONE,
+  WW_BOOKING_ERROR_INVALID_EMAIL,
+  WW_BOOKING_ERROR_INVALID_NAME,
+  WW_BOOKING_ERROR_NO_CONSENT,
+} WwBookingError;
+
+#define WW_OUTBOX_ERROR (ww_outbox_error_quark ())
+typedef enum {
+  WW_OUTBOX_ERROR_CORRUPT,
+  WW_OUTBOX_ERROR_TOO_NEW,
+  WW_OUTBOX_ERROR_NOT_FOUND,
+  WW_OUTBOX_ERROR_FAILED,
+} WwOutboxError;
+
 #define WW_SIGNATURE_ERROR (ww_signature_error_quark ())
 typedef enum {
   WW_SIGNATURE_ERROR_MISSING,
@@ -47,5 +71,7 @@ GQuark ww_plugin_error_quark    (void);
 GQuark ww_directory_error_quark (void);
 GQuark ww_hsds_error_quark      (void);
 GQuark ww_signature_error_quark (void);
+GQuark ww_booking_error_quark   (void);
+GQuark ww_outbox_error_quark    (void);
 
 G_END_DECLS
