@@ -15,6 +15,7 @@
 #include "ww-plugin-engine.h"
 #include "ww-provider.h"
 #include "ww-query.h"
+#include "ww-relay-client.h"
 #include "ww-search-results.h"
 #include "ww-searcher.h"
 #include "ww-signature.h"

@@ -789,6 +789,52 @@ out:
 }
 
 /**
+ * ww_outbox_mark_rejected:
+ *
+ * The relay refused the request for good (it was malformed, or another
+ * request used its key): it will not be sent again, and its personal
+ * fields are erased just as on confirmation.
+ */
+gboolean
+ww_outbox_mark_rejected (WwOutbox    *self,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (WW_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+
+  stmt = prepare (self->db,
+                  "UPDATE outbox SET state = 'failed', body = NULL, provider_id = NULL,"
+                  "                  next_attempt_at = 0"
+                  " WHERE id = ? AND state != 'confirmed'",
+                  error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "erasing a refused request");
+      goto out;
+    }
+  if (!check_changed_one (self, id, error))
+    goto out;
+
+  ok = checkpoint_truncate (self, error);
+
+out:
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/**
  * ww_outbox_list:
  *
  * Every request, newest first, for the "check my request" page: id,

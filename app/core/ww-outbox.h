@@ -66,6 +66,9 @@ gboolean      ww_outbox_mark_confirmed        (WwOutbox          *self,
                                                const char        *id,
                                                const char        *reference,
                                                GError           **error);
+gboolean      ww_outbox_mark_rejected         (WwOutbox          *self,
+                                               const char        *id,
+                                               GError           **error);
 GPtrArray    *ww_outbox_list                  (WwOutbox          *self,
                                                GError           **error);
 
