@@ -83,5 +83,8 @@ int             ww_admin_plugins            (WwAdmin  *admin,
 int             ww_admin_generate           (WwAdmin  *admin,
                                              int       argc,
                                              char    **argv);
+int             ww_admin_kiosk              (WwAdmin  *admin,
+                                             int       argc,
+                                             char    **argv);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ static const WwAdminCommand commands[] = {
   { "export",   N_("Write the providers as HSDS NDJSON"),         ww_admin_export },
   { "plugins",  N_("List the theme plugins"),                     ww_admin_plugins },
   { "generate", N_("Add fictional providers for load tests"),     ww_admin_generate },
+  { "kiosk",    N_("Add, list or revoke the relay’s kiosks"),     ww_admin_kiosk },
   { "help",     N_("Show the help of a command"),                 NULL },
 };
 

@@ -28,14 +28,70 @@
 /* Easy to read aloud and to type from a slip of paper: no 0/O, 1/I/L. */
 static const char reference_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
+/* Why a request was refused with 401, as /metrics counts it. */
+typedef enum {
+  AUTH_FAILURE_UNSIGNED,
+  AUTH_FAILURE_MALFORMED,
+  AUTH_FAILURE_UNKNOWN_DEVICE,
+  AUTH_FAILURE_REVOKED,
+  AUTH_FAILURE_BAD_SIGNATURE,
+  AUTH_FAILURE_CLOCK_SKEW,
+  AUTH_FAILURE_REPLAYED,
+  N_AUTH_FAILURES
+} AuthFailure;
+
+static const char * const auth_failure_names[N_AUTH_FAILURES] = {
+  [AUTH_FAILURE_UNSIGNED] = "unsigned",
+  [AUTH_FAILURE_MALFORMED] = "malformed",
+  [AUTH_FAILURE_UNKNOWN_DEVICE] = "unknown-device",
+  [AUTH_FAILURE_REVOKED] = "revoked",
+  [AUTH_FAILURE_BAD_SIGNATURE] = "bad-signature",
+  [AUTH_FAILURE_CLOCK_SKEW] = "clock-skew",
+  [AUTH_FAILURE_REPLAYED] = "replayed",
+};
+
+/* Every route the relay serves, as data/openapi.yaml documents them; the
+ * OpenAPI test reads this table from the source, so keep one route to a
+ * line. The templates are also the route labels of /metrics. */
+typedef enum {
+  ROUTE_HEALTHZ,
+  ROUTE_METRICS,
+  ROUTE_BOOKINGS,
+  ROUTE_BOOKING,
+  N_ROUTES
+} Route;
+
+static const struct {
+  const char *path;
+  const char *method;
+} routes[N_ROUTES] = {
+  [ROUTE_HEALTHZ] = { "/healthz", "GET" },
+  [ROUTE_METRICS] = { "/metrics", "GET" },
+  [ROUTE_BOOKINGS] = { "/v1/bookings", "POST" },
+  [ROUTE_BOOKING] = { "/v1/bookings/{reference}", "GET" },
+};
+
+#define BOOKING_PREFIX "/v1/bookings/"
+
+/* libsoup has no name for it (RFC 6585) */
+#define STATUS_TOO_MANY_REQUESTS 429
+
 struct _WwRelayServer
 {
-  GObject       parent_instance;
+  GObject           parent_instance;
 
-  SoupServer   *soup;
-  WwRelayStore *store;
-  gsize         max_body_bytes;
-  guint         clock_skew;
+  SoupServer       *soup;
+  WwRelayStore     *store;
+  gsize             max_body_bytes;
+  guint             clock_skew;
+  WwRelayClockFunc  clock;
+  gpointer          clock_data;
+
+  /* /metrics: counted since the start, as Prometheus counters are */
+  GHashTable       *request_counts;   /* "route\tstatus" → guint64 * */
+  guint64           bookings_created;
+  guint64           auth_failures[N_AUTH_FAILURES];
+  guint64           pin_lockouts;
 };
 
 G_DEFINE_FINAL_TYPE (WwRelayServer, ww_relay_server, G_TYPE_OBJECT)
@@ -97,10 +153,21 @@ answer_problem (SoupServerMessage *msg,
   answer_json (msg, status, "application/problem+json", text);
 }
 
+static gint64
+get_now (WwRelayServer *self)
+{
+  if (self->clock != NULL)
+    return self->clock (self->clock_data);
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
 static void
-answer_unauthorized (SoupServerMessage *msg,
+answer_unauthorized (WwRelayServer     *self,
+                     SoupServerMessage *msg,
+                     AuthFailure        reason,
                      const char        *detail)
 {
+  self->auth_failures[reason]++;
   answer_problem (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                   "The request is not signed by a known device", detail);
 }
@@ -601,36 +668,46 @@ authenticate (WwRelayServer     *self,
 
   if (device_id == NULL || msg_id == NULL || timestamp == NULL || signature == NULL)
     {
-      answer_unauthorized (msg, "the request is not signed: it needs the headers X-Wegwijzer-Device, "
+      answer_unauthorized (self, msg, AUTH_FAILURE_UNSIGNED,
+                           "the request is not signed: it needs the headers X-Wegwijzer-Device, "
                                 "webhook-id, webhook-timestamp and webhook-signature");
       return FALSE;
     }
   if (!is_header_token (device_id) || !is_header_token (msg_id))
     {
-      answer_unauthorized (msg, "X-Wegwijzer-Device and webhook-id must be 1 to 200 visible characters");
+      answer_unauthorized (self, msg, AUTH_FAILURE_MALFORMED,
+                           "X-Wegwijzer-Device and webhook-id must be 1 to 200 visible characters");
       return FALSE;
     }
 
   if (!ww_relay_store_lookup_device (self->store, device_id, &secret, &revoked, &error))
     {
       if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
-        answer_unauthorized (msg, "the device in X-Wegwijzer-Device is not known to this relay");
+        answer_unauthorized (self, msg, AUTH_FAILURE_UNKNOWN_DEVICE,
+                             "the device in X-Wegwijzer-Device is not known to this relay");
       else
         answer_internal_error (msg, error);
       return FALSE;
     }
   if (revoked)
     {
-      answer_unauthorized (msg, "the device in X-Wegwijzer-Device was revoked");
+      answer_unauthorized (self, msg, AUTH_FAILURE_REVOKED,
+                           "the device in X-Wegwijzer-Device was revoked");
       return FALSE;
     }
 
   if (!ww_signature_verify (secret, msg_id, timestamp, signature,
                             body->data, body->len,
-                            g_get_real_time () / G_USEC_PER_SEC, self->clock_skew,
+                            get_now (self), self->clock_skew,
                             &error))
     {
-      answer_unauthorized (msg, error->message);
+      AuthFailure reason = AUTH_FAILURE_MALFORMED;
+
+      if (g_error_matches (error, WW_SIGNATURE_ERROR, WW_SIGNATURE_ERROR_MISMATCH))
+        reason = AUTH_FAILURE_BAD_SIGNATURE;
+      else if (g_error_matches (error, WW_SIGNATURE_ERROR, WW_SIGNATURE_ERROR_EXPIRED))
+        reason = AUTH_FAILURE_CLOCK_SKEW;
+      answer_unauthorized (self, msg, reason, error->message);
       return FALSE;
     }
 
@@ -643,7 +720,8 @@ authenticate (WwRelayServer     *self,
     }
   if (seen)
     {
-      answer_unauthorized (msg, "this webhook-id was already used; sign every attempt with a new one");
+      answer_unauthorized (self, msg, AUTH_FAILURE_REPLAYED,
+                           "this webhook-id was already used; sign every attempt with a new one");
       return FALSE;
     }
 
@@ -667,7 +745,7 @@ handle_create_booking (WwRelayServer     *self,
   g_autofree char *request_hash = NULL;
   g_autofree char *answered_body = NULL;
   guint answered_status = 0;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = get_now (self);
   gboolean created = FALSE;
 
   if (request == NULL || request->too_large)
@@ -760,6 +838,10 @@ handle_create_booking (WwRelayServer     *self,
                                                SOUP_STATUS_CREATED, answer,
                                                &answered_status, &answered_body,
                                                &error);
+      /* a kept answer holds another booking's id: only a new one is
+       * answered with the text just made */
+      if (created && g_strcmp0 (answered_body, answer) == 0)
+        self->bookings_created++;
       if (!created && !g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN))
         break;
     }
@@ -770,13 +852,72 @@ handle_create_booking (WwRelayServer     *self,
         answer_problem (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency-key-reused",
                         "The Idempotency-Key was used for another request", error->message);
       else if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED))
-        answer_unauthorized (msg, "this webhook-id was already used; sign every attempt with a new one");
+        answer_unauthorized (self, msg, AUTH_FAILURE_REPLAYED,
+                             "this webhook-id was already used; sign every attempt with a new one");
       else
         answer_internal_error (msg, error);
       return;
     }
 
   answer_json (msg, answered_status, "application/json", answered_body);
+}
+
+/* The key a client's wrong PINs are counted under. The address is
+ * hashed so that the store keeps no addresses; the rows go once the
+ * window has passed. */
+static char *
+dup_client_key (SoupServerMessage *msg)
+{
+  const char *host = soup_server_message_get_remote_host (msg);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, host ? host : "", -1);
+
+  return g_strconcat ("client:", hash, NULL);
+}
+
+/* Whether @reference_key or @client_key has had too many wrong PINs; if
+ * so the answer (429) is given. */
+static gboolean
+pin_locked (WwRelayServer     *self,
+            SoupServerMessage *msg,
+            const char        *reference_key,
+            const char        *client_key,
+            gint64             now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *retry_after = NULL;
+  g_autofree char *detail = NULL;
+  gint64 reference_until = 0;
+  gint64 client_until = 0;
+  gint64 until;
+
+  if ((reference_key != NULL &&
+       !ww_relay_store_pin_locked_until (self->store, reference_key, now,
+                                         WW_RELAY_PIN_WINDOW_SECONDS,
+                                         WW_RELAY_PIN_LIMIT_PER_REFERENCE,
+                                         &reference_until, &error)) ||
+      !ww_relay_store_pin_locked_until (self->store, client_key, now,
+                                        WW_RELAY_PIN_WINDOW_SECONDS,
+                                        WW_RELAY_PIN_LIMIT_PER_CLIENT,
+                                        &client_until, &error))
+    {
+      answer_internal_error (msg, error);
+      return TRUE;
+    }
+
+  until = MAX (reference_until, client_until);
+  if (until <= now)
+    return FALSE;
+
+  self->pin_lockouts++;
+  retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, until - now);
+  detail = g_strdup_printf ("too many wrong PINs were tried for this reference or from this "
+                            "address; it is locked for a while: try again in %" G_GINT64_FORMAT
+                            " seconds", until - now);
+  answer_problem (msg, STATUS_TOO_MANY_REQUESTS, "pin-locked",
+                  "Locked after too many wrong PINs", detail);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", retry_after);
+  return TRUE;
 }
 
 static void
@@ -789,10 +930,14 @@ handle_booking_status (WwRelayServer     *self,
   g_autofree char *reference = g_ascii_strup (reference_text, -1);
   g_autofree char *status = NULL;
   g_autofree char *pin_hash = NULL;
+  g_autofree char *reference_key = NULL;
+  g_autofree char *client_key = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  gint64 now = get_now (self);
+  gboolean well_formed;
   gboolean found;
 
   if (pin == NULL)
@@ -801,8 +946,21 @@ handle_booking_status (WwRelayServer     *self,
       return;
     }
 
-  found = strlen (reference) == REFERENCE_LENGTH &&
-          strspn (reference, reference_alphabet) == REFERENCE_LENGTH &&
+  /* Counted whether or not the reference exists, so that a lock tells
+   * nothing about that either. A malformed reference never matches, and
+   * counts against the client only. */
+  well_formed = strlen (reference) == REFERENCE_LENGTH &&
+                strspn (reference, reference_alphabet) == REFERENCE_LENGTH;
+  if (well_formed)
+    reference_key = g_strconcat ("reference:", reference, NULL);
+  client_key = dup_client_key (msg);
+
+  /* before the PIN is looked at: a locked reference stays locked even
+   * for the right PIN */
+  if (pin_locked (self, msg, reference_key, client_key, now))
+    return;
+
+  found = well_formed &&
           ww_relay_store_lookup_booking (self->store, reference, &status, &pin_hash, &error);
   if (error != NULL && !g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
     {
@@ -814,6 +972,15 @@ handle_booking_status (WwRelayServer     *self,
    * a wrong PIN, so that neither time nor text tells them apart. */
   if (!pin_matches (found ? pin_hash : "sha256$00000000000000000000000000000000$-", pin) || !found)
     {
+      const char *keys[] = { client_key, reference_key, NULL };
+
+      g_clear_error (&error);
+      if (!ww_relay_store_add_pin_failure (self->store, keys, now,
+                                           WW_RELAY_PIN_WINDOW_SECONDS, &error))
+        {
+          answer_internal_error (msg, error);
+          return;
+        }
       answer_problem (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such booking",
                       "no booking has this reference and PIN");
       return;
@@ -834,6 +1001,66 @@ handle_booking_status (WwRelayServer     *self,
 }
 
 static void
+append_counter_header (GString    *text,
+                       const char *name,
+                       const char *help)
+{
+  g_string_append_printf (text, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+}
+
+static int
+compare_keys (const void *a,
+              const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Prometheus text format 0.0.4. No label holds personal data, a
+ * reference or a device id: routes are templates, and requests to
+ * paths the relay does not serve are counted as "unmatched". */
+static void
+handle_metrics (WwRelayServer     *self,
+                SoupServerMessage *msg)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree const char **keys = NULL;
+  guint n_keys = 0;
+
+  append_counter_header (text, "wegwijzer_relay_requests_total",
+                         "HTTP requests answered, by route template and status.");
+  keys = (const char **) g_hash_table_get_keys_as_array (self->request_counts, &n_keys);
+  qsort (keys, n_keys, sizeof (char *), compare_keys);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const guint64 *count = g_hash_table_lookup (self->request_counts, keys[i]);
+      const char *tab = strchr (keys[i], '\t');
+
+      g_string_append_printf (text, "wegwijzer_relay_requests_total{route=\"%.*s\",status=\"%s\"} %"
+                              G_GUINT64_FORMAT "\n",
+                              (int) (tab - keys[i]), keys[i], tab + 1, *count);
+    }
+
+  append_counter_header (text, "wegwijzer_relay_bookings_total",
+                         "Bookings accepted and stored (not answers repeated for a known Idempotency-Key).");
+  g_string_append_printf (text, "wegwijzer_relay_bookings_total %" G_GUINT64_FORMAT "\n",
+                          self->bookings_created);
+
+  append_counter_header (text, "wegwijzer_relay_auth_failures_total",
+                         "Requests refused with 401, by reason.");
+  for (guint i = 0; i < N_AUTH_FAILURES; i++)
+    g_string_append_printf (text, "wegwijzer_relay_auth_failures_total{reason=\"%s\"} %"
+                            G_GUINT64_FORMAT "\n",
+                            auth_failure_names[i], self->auth_failures[i]);
+
+  append_counter_header (text, "wegwijzer_relay_pin_lockouts_total",
+                         "Booking look-ups refused with 429 after too many wrong PINs.");
+  g_string_append_printf (text, "wegwijzer_relay_pin_lockouts_total %" G_GUINT64_FORMAT "\n",
+                          self->pin_lockouts);
+
+  answer_json (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text->str);
+}
+
+static void
 answer_method_not_allowed (SoupServerMessage *msg,
                            const char        *allowed)
 {
@@ -843,6 +1070,25 @@ answer_method_not_allowed (SoupServerMessage *msg,
   answer_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
                   "Method not allowed", detail);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+}
+
+static Route
+match_route (const char *path)
+{
+  const char *reference;
+
+  for (guint i = 0; i < N_ROUTES; i++)
+    if (i != ROUTE_BOOKING && g_str_equal (path, routes[i].path))
+      return i;
+
+  if (g_str_has_prefix (path, BOOKING_PREFIX))
+    {
+      reference = path + strlen (BOOKING_PREFIX);
+      if (*reference != '\0' && strchr (reference, '/') == NULL)
+        return ROUTE_BOOKING;
+    }
+
+  return N_ROUTES;
 }
 
 /* One handler for every path, so that the early handler (which libsoup
@@ -856,33 +1102,64 @@ handler_cb (SoupServer        *server,
 {
   WwRelayServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  Route route = match_route (path);
 
-  if (g_str_equal (path, "/healthz"))
+  if (route == N_ROUTES)
     {
-      if (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)
-        answer_json (msg, SOUP_STATUS_OK, "application/json", "{\"status\":\"ok\"}");
-      else
-        answer_method_not_allowed (msg, "GET");
+      answer_problem (msg, SOUP_STATUS_NOT_FOUND, "not-found", "Not found",
+                      "there is nothing at this path");
+      return;
     }
-  else if (g_str_equal (path, "/v1/bookings"))
+
+  /* HEAD goes wherever GET does; libsoup leaves out the body */
+  if (!g_str_equal (method, routes[route].method) &&
+      !(g_str_equal (routes[route].method, "GET") && method == SOUP_METHOD_HEAD))
     {
-      if (method == SOUP_METHOD_POST)
-        handle_create_booking (self, msg);
-      else
-        answer_method_not_allowed (msg, "POST");
+      answer_method_not_allowed (msg, routes[route].method);
+      return;
     }
-  else if (g_str_has_prefix (path, "/v1/bookings/") &&
-           path[strlen ("/v1/bookings/")] != '\0' &&
-           strchr (path + strlen ("/v1/bookings/"), '/') == NULL)
+
+  switch (route)
     {
-      if (method == SOUP_METHOD_GET)
-        handle_booking_status (self, msg, path + strlen ("/v1/bookings/"));
-      else
-        answer_method_not_allowed (msg, "GET");
+    case ROUTE_HEALTHZ:
+      answer_json (msg, SOUP_STATUS_OK, "application/json", "{\"status\":\"ok\"}");
+      break;
+    case ROUTE_METRICS:
+      handle_metrics (self, msg);
+      break;
+    case ROUTE_BOOKINGS:
+      handle_create_booking (self, msg);
+      break;
+    case ROUTE_BOOKING:
+      handle_booking_status (self, msg, path + strlen (BOOKING_PREFIX));
+      break;
+    case N_ROUTES:
+    default:
+      g_assert_not_reached ();
     }
-  else
-    answer_problem (msg, SOUP_STATUS_NOT_FOUND, "not-found", "Not found",
-                    "there is nothing at this path");
+}
+
+/* Counted when the answer is written, so that answers given before the
+ * handler (413 from the early handler) count too. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  WwRelayServer *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  Route route = uri != NULL ? match_route (g_uri_get_path (uri)) : N_ROUTES;
+  g_autofree char *key = g_strdup_printf ("%s\t%u",
+                                          route == N_ROUTES ? "unmatched" : routes[route].path,
+                                          soup_server_message_get_status (msg));
+  guint64 *count = g_hash_table_lookup (self->request_counts, key);
+
+  if (count == NULL)
+    {
+      count = g_new0 (guint64, 1);
+      g_hash_table_insert (self->request_counts, g_steal_pointer (&key), count);
+    }
+  (*count)++;
 }
 
 static void
@@ -894,6 +1171,7 @@ ww_relay_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->request_counts, g_hash_table_unref);
 
   G_OBJECT_CLASS (ww_relay_server_parent_class)->dispose (object);
 }
@@ -912,6 +1190,8 @@ ww_relay_server_init (WwRelayServer *self)
   self->soup = soup_server_new (NULL, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 WwRelayServer *
@@ -983,4 +1263,22 @@ ww_relay_server_get_store (WwRelayServer *self)
   g_return_val_if_fail (WW_IS_RELAY_SERVER (self), NULL);
 
   return self->store;
+}
+
+/**
+ * ww_relay_server_set_clock:
+ * @clock: (nullable): the time in seconds since 1970, or %NULL for the
+ *   real time
+ *
+ * What signatures and the wrong-PIN windows are checked against.
+ */
+void
+ww_relay_server_set_clock (WwRelayServer    *self,
+                           WwRelayClockFunc  clock,
+                           gpointer          user_data)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+
+  self->clock = clock;
+  self->clock_data = user_data;
 }

@@ -65,6 +65,13 @@ static const char *migrations[] = {
   "  PRIMARY KEY (device_id, msg_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX seen_messages_by_age ON seen_messages (at);",
+  /* 1 → 2: wrong PINs, one row each, under a reference or a client */
+  "CREATE TABLE pin_failures ("
+  "  key TEXT NOT NULL,"
+  "  at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX pin_failures_by_key ON pin_failures (key, at);"
+  "CREATE INDEX pin_failures_by_age ON pin_failures (at);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -468,6 +475,127 @@ count_bookings (WwRelayStore  *store,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+static GPtrArray *
+list_devices (WwRelayStore  *store,
+              GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_device_free);
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "SELECT id, name, created_at, coalesce (revoked_at, 0) FROM devices "
+                        "ORDER BY created_at, rowid",
+                        error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WwRelayDevice *device = g_new0 (WwRelayDevice, 1);
+
+      device->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      device->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      device->created_at = sqlite3_column_int64 (stmt, 2);
+      device->revoked_at = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (devices, device);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "listing devices");
+      return NULL;
+    }
+
+  return g_steal_pointer (&devices);
+}
+
+static gboolean
+pin_locked_until (WwRelayStore  *store,
+                  const char    *key,
+                  gint64         now,
+                  guint          window,
+                  guint          limit,
+                  gint64        *locked_until,
+                  GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  /* the limit-th most recent failure in the window: while it is in the
+   * window, so are @limit failures */
+  if (!(stmt = prepare (self->db,
+                        "SELECT at FROM pin_failures WHERE key = ? AND at > ? "
+                        "ORDER BY at DESC LIMIT 1 OFFSET ?",
+                        error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now - window);
+  sqlite3_bind_int (stmt, 3, limit - 1);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *locked_until = 0;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, rc, "counting wrong PINs");
+
+  *locked_until = sqlite3_column_int64 (stmt, 0) + window;
+  return TRUE;
+}
+
+static gboolean
+add_pin_failure (WwRelayStore        *store,
+                 const char * const  *keys,
+                 gint64               now,
+                 guint                window,
+                 GError             **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(sqlite3_stmt) forget = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+
+  if (!(forget = prepare (self->db, "DELETE FROM pin_failures WHERE at <= ?", error)) ||
+      !(insert = prepare (self->db, "INSERT INTO pin_failures (key, at) VALUES (?, ?)", error)))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (forget, 1, now - window);
+  if ((rc = sqlite3_step (forget)) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "forgetting old wrong PINs");
+      rollback (self->db);
+      return FALSE;
+    }
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      sqlite3_reset (insert);
+      sqlite3_bind_text (insert, 1, keys[i], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (insert, 2, now);
+      if ((rc = sqlite3_step (insert)) != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, "counting a wrong PIN");
+          rollback (self->db);
+          return FALSE;
+        }
+    }
+
+  if (!exec_sql (self->db, "COMMIT", "counting a wrong PIN", error))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface)
 {
@@ -478,6 +606,9 @@ ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface)
   iface->create_booking = create_booking;
   iface->lookup_booking = lookup_booking;
   iface->count_bookings = count_bookings;
+  iface->list_devices = list_devices;
+  iface->pin_locked_until = pin_locked_until;
+  iface->add_pin_failure = add_pin_failure;
 }
 
 static void

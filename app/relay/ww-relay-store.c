@@ -155,3 +155,77 @@ ww_relay_store_count_bookings (WwRelayStore  *self,
 
   return WW_RELAY_STORE_GET_IFACE (self)->count_bookings (self, error);
 }
+
+void
+ww_relay_device_free (WwRelayDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->id);
+  g_free (device->name);
+  g_free (device);
+}
+
+/**
+ * ww_relay_store_list_devices:
+ *
+ * Returns: (transfer container) (element-type WwRelayDevice): every
+ *   device, revoked ones too, oldest first; %NULL on error
+ */
+GPtrArray *
+ww_relay_store_list_devices (WwRelayStore  *self,
+                             GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->list_devices (self, error);
+}
+
+/**
+ * ww_relay_store_pin_locked_until:
+ * @key: what the failures are counted under, such as a reference
+ * @window: how far back failures count, in seconds
+ * @limit: how many failures within @window lock @key
+ * @locked_until: (out): when @key is free again, or 0 when it is not
+ *   locked at @now
+ *
+ * The window slides: @key is locked while @limit failures lie within
+ * the last @window seconds, so it frees up when the oldest of those
+ * leaves the window.
+ */
+gboolean
+ww_relay_store_pin_locked_until (WwRelayStore  *self,
+                                 const char    *key,
+                                 gint64         now,
+                                 guint          window,
+                                 guint          limit,
+                                 gint64        *locked_until,
+                                 GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && locked_until != NULL, FALSE);
+  g_return_val_if_fail (window > 0 && limit > 0, FALSE);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->pin_locked_until (self, key, now, window, limit,
+                                                            locked_until, error);
+}
+
+/**
+ * ww_relay_store_add_pin_failure:
+ * @keys: (array zero-terminated=1): each key the failure counts under
+ * @window: failures older than this many seconds are forgotten
+ *
+ * Durable, so that a restart does not reset the count.
+ */
+gboolean
+ww_relay_store_add_pin_failure (WwRelayStore        *self,
+                                const char * const  *keys,
+                                gint64               now,
+                                guint                window,
+                                GError             **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->add_pin_failure (self, keys, now, window, error);
+}

@@ -34,6 +34,17 @@ typedef struct {
   gint64      created_at;
 } WwRelayNewBooking;
 
+/* A device as the admin tool lists it; the secret is never in it. */
+typedef struct {
+  char   *id;
+  char   *name;
+  gint64  created_at;
+  gint64  revoked_at;   /* 0 while it is in use */
+} WwRelayDevice;
+
+void ww_relay_device_free (WwRelayDevice *device);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WwRelayDevice, ww_relay_device_free)
+
 /* Who sent a request and under which keys, for authentication replay
  * protection and idempotency. */
 typedef struct {
@@ -85,6 +96,20 @@ struct _WwRelayStoreInterface
                               GError                   **error);
   gint64   (*count_bookings) (WwRelayStore              *self,
                               GError                   **error);
+  GPtrArray *(*list_devices) (WwRelayStore              *self,
+                              GError                   **error);
+  gboolean (*pin_locked_until) (WwRelayStore            *self,
+                                const char              *key,
+                                gint64                   now,
+                                guint                    window,
+                                guint                    limit,
+                                gint64                  *locked_until,
+                                GError                 **error);
+  gboolean (*add_pin_failure) (WwRelayStore             *self,
+                               const char * const       *keys,
+                               gint64                    now,
+                               guint                     window,
+                               GError                  **error);
 };
 
 gboolean ww_relay_store_add_device     (WwRelayStore              *self,
@@ -120,5 +145,19 @@ gboolean ww_relay_store_lookup_booking (WwRelayStore              *self,
                                         GError                   **error);
 gint64   ww_relay_store_count_bookings (WwRelayStore              *self,
                                         GError                   **error);
+GPtrArray *ww_relay_store_list_devices (WwRelayStore              *self,
+                                        GError                   **error);
+gboolean ww_relay_store_pin_locked_until (WwRelayStore            *self,
+                                          const char              *key,
+                                          gint64                   now,
+                                          guint                    window,
+                                          guint                    limit,
+                                          gint64                  *locked_until,
+                                          GError                 **error);
+gboolean ww_relay_store_add_pin_failure (WwRelayStore             *self,
+                                         const char * const       *keys,
+                                         gint64                    now,
+                                         guint                     window,
+                                         GError                  **error);
 
 G_END_DECLS

@@ -377,7 +377,7 @@ import_file (Fixture    *fixture,
 
 /* --- help and usage ---------------------------------------------------------- */
 
-static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate" };
+static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate", "kiosk" };
 
 static void
 test_help_main (Fixture       *fixture,
@@ -1689,6 +1689,189 @@ test_generate_bad (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
 }
 
+/* --- kiosk ------------------------------------------------------------------ */
+
+/* wegwijzer-admin kiosk ARGS… --relay-db <the fixture's relay database> */
+static G_GNUC_NULL_TERMINATED Result *
+run_kiosk (Fixture    *fixture,
+           const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *relay_db = tmp_file (fixture, "relay.db");
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "kiosk");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer) "--relay-db");
+  g_ptr_array_add (argv, relay_db);
+  g_ptr_array_add (argv, NULL);
+
+  return run_argv (fixture, (const char *const *) argv->pdata);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+test_kiosk_json (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(Result) result = run_kiosk (fixture, "add", "Sample kiosk", "--json", NULL);
+  g_autoptr(JsonObject) kiosk = NULL;
+  g_autoptr(GList) members = NULL;
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  /* one line, two members, exactly as scripts are told */
+  g_assert_true (g_str_has_prefix (result->out, "{\"id\": \""));
+  g_assert_nonnull (strstr (result->out, "\", \"secret\": \"whsec_"));
+  g_assert_true (g_str_has_suffix (result->out, "\"}\n"));
+  g_assert_true (strchr (result->out, '\n') == result->out + strlen (result->out) - 1);
+
+  kiosk = parse_object (result->out);
+  members = json_object_get_members (kiosk);
+  g_assert_cmpuint (g_list_length (members), ==, 2);
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (kiosk, "id")));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (kiosk, "secret"), "whsec_"));
+}
+
+static void
+test_kiosk_add_list_revoke (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(Result) first = run_kiosk (fixture, "add", "Sample kiosk 1", "--json", NULL);
+  g_autoptr(Result) second = run_kiosk (fixture, "add", "Sample kiosk 2", NULL);
+  g_autoptr(Result) listed = NULL;
+  g_autoptr(Result) listed_json = NULL;
+  g_autoptr(Result) revoked = NULL;
+  g_autoptr(Result) again = NULL;
+  g_autoptr(JsonObject) kiosk = NULL;
+  g_autoptr(JsonArray) kiosks = NULL;
+  g_autofree char *first_secret = NULL;
+  g_autofree char *first_id = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  JsonObject *entry;
+
+  g_assert_cmpint (first->status, ==, 0);
+  kiosk = parse_object (first->out);
+  first_id = g_strdup (json_object_get_string_member (kiosk, "id"));
+  first_secret = g_strdup (json_object_get_string_member (kiosk, "secret"));
+
+  g_assert_cmpint (second->status, ==, 0);
+  g_assert_nonnull (strstr (second->out, "Sample kiosk 2"));
+  g_assert_nonnull (strstr (second->out, "secret: whsec_"));
+
+  listed = run_kiosk (fixture, "list", NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_nonnull (strstr (listed->out, first_id));
+  g_assert_nonnull (strstr (listed->out, "Sample kiosk 1"));
+  g_assert_nonnull (strstr (listed->out, "Sample kiosk 2"));
+  g_assert_null (strstr (listed->out, "whsec_"));
+  g_assert_null (strstr (listed->out, "revoked"));
+
+  revoked = run_kiosk (fixture, "revoke", first_id, NULL);
+  g_assert_cmpint (revoked->status, ==, 0);
+  g_assert_nonnull (strstr (revoked->out, first_id));
+  /* revoking twice is no error: the kiosk stays revoked */
+  again = run_kiosk (fixture, "revoke", first_id, NULL);
+  g_assert_cmpint (again->status, ==, 0);
+
+  listed_json = run_kiosk (fixture, "list", "--json", NULL);
+  g_assert_cmpint (listed_json->status, ==, 0);
+  g_assert_null (strstr (listed_json->out, "whsec_"));
+  g_assert_null (strstr (listed_json->out, first_secret));
+  kiosks = parse_array (listed_json->out);
+  g_assert_cmpuint (json_array_get_length (kiosks), ==, 2);
+
+  entry = json_array_get_object_element (kiosks, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "id"), ==, first_id);
+  g_assert_cmpstr (json_object_get_string_member (entry, "name"), ==, "Sample kiosk 1");
+  created = g_date_time_new_from_iso8601 (json_object_get_string_member (entry, "created"), NULL);
+  g_assert_nonnull (created);
+  g_assert_nonnull (json_object_get_string_member (entry, "revoked"));
+  g_assert_false (json_object_has_member (entry, "secret"));
+
+  entry = json_array_get_object_element (kiosks, 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "name"), ==, "Sample kiosk 2");
+  g_assert_true (json_object_get_null_member (entry, "revoked"));
+}
+
+static void
+test_kiosk_bad (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autofree char *missing_db = tmp_file (fixture, "missing.db");
+  g_autofree char *long_name = g_strnfill (81, 'k');
+  struct {
+    const char *args[4];
+    int         status;
+  } cases[] = {
+    { { "revoke", "no-such-kiosk" }, 3 },
+    { { "add", "" }, 3 },
+    { { "add", long_name }, 3 },
+    { { "add", "two\nlines" }, 3 },
+    { { NULL }, 2 },
+    { { "add" }, 2 },
+    { { "add", "a", "b" }, 2 },
+    { { "list", "extra" }, 2 },
+    { { "revoke" }, 2 },
+    { { "revoke", "x", "--json" }, 2 },
+    { { "rename", "x" }, 2 },
+  };
+
+  /* made by an add, so that the cases meet a real database */
+  {
+    g_autoptr(Result) added = run_kiosk (fixture, "add", "Sample kiosk", NULL);
+
+    g_assert_cmpint (added->status, ==, 0);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Result) result = run_kiosk (fixture, cases[i].args[0], cases[i].args[1],
+                                            cases[i].args[2], cases[i].args[3], NULL);
+
+      g_assert_cmpint (result->status, ==, cases[i].status);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_cmpstr (result->out, ==, "");
+    }
+
+  /* --relay-db is required */
+  {
+    const char *args[] = { "kiosk", "list", NULL };
+    g_autoptr(Result) result = run_argv (fixture, args);
+
+    g_assert_cmpint (result->status, ==, 2);
+    g_assert_nonnull (strstr (result->err, "--relay-db"));
+  }
+
+  /* list and revoke do not make a database that is not there */
+  {
+    const char *args[] = { "kiosk", "list", "--relay-db", missing_db, NULL };
+    g_autoptr(Result) result = run_argv (fixture, args);
+
+    g_assert_cmpint (result->status, ==, 1);
+    g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1740,6 +1923,9 @@ main (int    argc,
   ADD ("/admin/plugins/all", test_plugins_all);
   ADD ("/admin/generate/count", test_generate_count);
   ADD ("/admin/generate/bad", test_generate_bad);
+  ADD ("/admin/kiosk/json", test_kiosk_json);
+  ADD ("/admin/kiosk/add-list-revoke", test_kiosk_add_list_revoke);
+  ADD ("/admin/kiosk/bad", test_kiosk_bad);
 
 #undef ADD
 

@@ -30,11 +30,15 @@ typedef struct {
   char               *base;
   char               *device_id;
   char               *secret;
+  /* added to the real time, to move the relay's clock forward */
+  gint64              clock_offset;
 } Fixture;
 
 typedef struct {
   guint  status;
   char  *content_type;
+  char  *content_version;
+  char  *retry_after;
   char  *body;
 } Response;
 
@@ -42,11 +46,21 @@ static void
 response_free (Response *response)
 {
   g_free (response->content_type);
+  g_free (response->content_version);
+  g_free (response->retry_after);
   g_free (response->body);
   g_free (response);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+static gint64
+fixture_clock (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return g_get_real_time () / G_USEC_PER_SEC + fixture->clock_offset;
+}
 
 static void
 start_server (Fixture *fixture)
@@ -58,6 +72,7 @@ start_server (Fixture *fixture)
   fixture->server = ww_relay_server_new (WW_RELAY_STORE (fixture->store),
                                          WW_RELAY_DEFAULT_MAX_BODY_BYTES,
                                          WW_RELAY_DEFAULT_CLOCK_SKEW);
+  ww_relay_server_set_clock (fixture->server, fixture_clock, fixture);
   ww_relay_server_listen (fixture->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
   g_clear_pointer (&fixture->base, g_free);
@@ -131,6 +146,7 @@ send (Fixture    *fixture,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   Response *response = g_new0 (Response, 1);
+  g_autoptr(GHashTable) params = NULL;
   const char *content_type;
 
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT,
@@ -142,8 +158,12 @@ send (Fixture    *fixture,
   g_assert_no_error (error);
 
   response->status = soup_message_get_status (msg);
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), &params);
   response->content_type = g_strdup (content_type);
+  if (params != NULL)
+    response->content_version = g_strdup (g_hash_table_lookup (params, "version"));
+  response->retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                  "Retry-After"));
   response->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   return response;
 }
@@ -587,6 +607,247 @@ test_durable (Fixture       *fixture,
   g_assert_cmpuint (status->status, ==, SOUP_STATUS_OK);
 }
 
+static char *
+other_pin (const char *pin)
+{
+  return g_strdup_printf ("%06d", (atoi (pin) + 1) % 1000000);
+}
+
+static void
+assert_locked (Response *response)
+{
+  guint64 retry_after = 0;
+
+  assert_problem (response, 429, "locked for a while");
+  g_assert_nonnull (response->retry_after);
+  g_assert_true (g_ascii_string_to_unsigned (response->retry_after, 10, 1,
+                                             WW_RELAY_PIN_WINDOW_SECONDS, &retry_after, NULL));
+}
+
+static void
+test_pin_locked_per_reference (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  g_autoptr(JsonObject) other = assert_good_booking (fixture);
+  const char *reference = json_object_get_string_member (answer, "reference");
+  const char *pin = json_object_get_string_member (answer, "pin");
+  g_autofree char *wrong_pin = other_pin (pin);
+  g_autoptr(Response) locked = NULL;
+  g_autoptr(Response) still_locked = NULL;
+  g_autoptr(Response) other_reference = NULL;
+  g_autoptr(Response) unlocked = NULL;
+
+  for (guint i = 0; i < WW_RELAY_PIN_LIMIT_PER_REFERENCE; i++)
+    {
+      g_autoptr(Response) wrong = get_status (fixture, reference, wrong_pin);
+
+      assert_problem (wrong, SOUP_STATUS_NOT_FOUND, NULL);
+    }
+
+  /* the right PIN is refused too, until the window has passed */
+  locked = get_status (fixture, reference, pin);
+  assert_locked (locked);
+
+  /* another reference from the same client is not locked */
+  other_reference = get_status (fixture,
+                                json_object_get_string_member (other, "reference"),
+                                json_object_get_string_member (other, "pin"));
+  g_assert_cmpuint (other_reference->status, ==, SOUP_STATUS_OK);
+
+  /* the count is in the store: a restart does not reset it */
+  stop_server (fixture);
+  start_server (fixture);
+  still_locked = get_status (fixture, reference, pin);
+  assert_locked (still_locked);
+
+  fixture->clock_offset = WW_RELAY_PIN_WINDOW_SECONDS + 1;
+  unlocked = get_status (fixture, reference, pin);
+  g_assert_cmpuint (unlocked->status, ==, SOUP_STATUS_OK);
+}
+
+static void
+test_pin_locked_per_client (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *reference = json_object_get_string_member (answer, "reference");
+  const char *pin = json_object_get_string_member (answer, "pin");
+  g_autoptr(Response) before = NULL;
+  g_autoptr(Response) last_wrong = NULL;
+  g_autoptr(Response) locked = NULL;
+  g_autoptr(Response) unlocked = NULL;
+  guint tried = 0;
+
+  /* fewer than the per-reference limit on each of several references
+   * (made up, so unknown: they count the same) */
+  while (tried < WW_RELAY_PIN_LIMIT_PER_CLIENT - 1)
+    {
+      /* GUESSAAA, GUESSAAB, …: of the reference alphabet */
+      g_autofree char *guess = g_strdup_printf ("GUESSAA%c",
+                                                'A' + tried / (WW_RELAY_PIN_LIMIT_PER_REFERENCE - 1));
+      g_autoptr(Response) wrong = NULL;
+
+      wrong = get_status (fixture, guess, "000000");
+      assert_problem (wrong, SOUP_STATUS_NOT_FOUND, NULL);
+      tried++;
+    }
+
+  before = get_status (fixture, reference, pin);
+  g_assert_cmpuint (before->status, ==, SOUP_STATUS_OK);
+
+  /* a malformed reference counts against the client too */
+  last_wrong = get_status (fixture, "not-a-reference", "000000");
+  assert_problem (last_wrong, SOUP_STATUS_NOT_FOUND, NULL);
+
+  locked = get_status (fixture, reference, pin);
+  assert_locked (locked);
+
+  fixture->clock_offset = WW_RELAY_PIN_WINDOW_SECONDS + 1;
+  unlocked = get_status (fixture, reference, pin);
+  g_assert_cmpuint (unlocked->status, ==, SOUP_STATUS_OK);
+}
+
+/* "name{labels}" → value, from Prometheus text */
+static GHashTable *
+parse_metrics (const char *text)
+{
+  GHashTable *samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *space;
+      guint64 value;
+
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      space = strrchr (lines[i], ' ');
+      g_assert_nonnull (space);
+      g_assert_true (g_ascii_string_to_unsigned (space + 1, 10, 0, G_MAXUINT64, &value, NULL));
+      g_hash_table_insert (samples, g_strndup (lines[i], space - lines[i]), GSIZE_TO_POINTER (value));
+    }
+
+  return samples;
+}
+
+static void
+assert_sample (GHashTable *samples,
+               const char *name,
+               gsize       value)
+{
+  gpointer found = NULL;
+
+  if (!g_hash_table_lookup_extended (samples, name, NULL, &found))
+    g_error ("/metrics has no %s", name);
+  g_assert_cmpuint (GPOINTER_TO_SIZE (found), ==, value);
+}
+
+static void
+test_metrics (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(SoupMessage) health = new_message (fixture, "GET", "/healthz");
+  g_autoptr(Response) healthy = send (fixture, health);
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *reference = json_object_get_string_member (answer, "reference");
+  g_autoptr(Response) first = post_booking (fixture, GOOD_BODY, "metrics-key");
+  g_autoptr(Response) repeated = post_booking (fixture, GOOD_BODY, "metrics-key");
+  SendOptions unsigned_options = { .unsigned_request = TRUE, .idempotency_key = "k" };
+  g_autoptr(Response) refused = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &unsigned_options);
+  g_autoptr(Response) wrong = get_status (fixture, reference, "000000");
+  g_autoptr(SoupMessage) elsewhere = new_message (fixture, "GET", "/private/ABCDEFGH");
+  g_autoptr(Response) missing = send (fixture, elsewhere);
+  g_autoptr(SoupMessage) scrape = new_message (fixture, "GET", "/metrics");
+  g_autoptr(Response) metrics = send (fixture, scrape);
+  g_autoptr(GHashTable) samples = NULL;
+
+  g_assert_cmpuint (first->status, ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (repeated->body, ==, first->body);
+
+  g_assert_cmpuint (metrics->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (metrics->content_type, ==, "text/plain");
+  g_assert_cmpstr (metrics->content_version, ==, "0.0.4");
+  g_assert_null (strstr (metrics->body, reference));
+  g_assert_null (strstr (metrics->body, fixture->device_id));
+  g_assert_null (strstr (metrics->body, "ABCDEFGH"));
+
+  samples = parse_metrics (metrics->body);
+  assert_sample (samples, "wegwijzer_relay_requests_total{route=\"/healthz\",status=\"200\"}", 1);
+  assert_sample (samples, "wegwijzer_relay_requests_total{route=\"/v1/bookings\",status=\"201\"}", 3);
+  assert_sample (samples, "wegwijzer_relay_requests_total{route=\"/v1/bookings\",status=\"401\"}", 1);
+  assert_sample (samples, "wegwijzer_relay_requests_total{route=\"/v1/bookings/{reference}\",status=\"404\"}", 1);
+  assert_sample (samples, "wegwijzer_relay_requests_total{route=\"unmatched\",status=\"404\"}", 1);
+  /* the repeated key gave the kept answer, not a booking */
+  assert_sample (samples, "wegwijzer_relay_bookings_total", 2);
+  assert_sample (samples, "wegwijzer_relay_auth_failures_total{reason=\"unsigned\"}", 1);
+  assert_sample (samples, "wegwijzer_relay_auth_failures_total{reason=\"bad-signature\"}", 0);
+  assert_sample (samples, "wegwijzer_relay_pin_lockouts_total", 0);
+  g_assert_cmpint (count_bookings (fixture), ==, 2);
+}
+
+/* wegwijzer-admin ARGS… --relay-db <the fixture's store>, while the
+ * relay has it open */
+static char *
+run_admin (Fixture    *fixture,
+           const char *action,
+           const char *argument,
+           gboolean    json)
+{
+  const char *admin = g_getenv ("WEGWIJZER_ADMIN");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  if (admin == NULL)
+    g_error ("WEGWIJZER_ADMIN must name the wegwijzer-admin program");
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  /* the slow unwinder is for this process's leak suppressions */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *asan_options = g_strconcat (g_getenv ("ASAN_OPTIONS"),
+                                                   ":fast_unwind_on_malloc=1", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan_options, TRUE);
+    }
+  process = g_subprocess_launcher_spawn (launcher, &error, admin, "kiosk", action, argument,
+                                         "--relay-db", fixture->db_path,
+                                         json ? "--json" : NULL, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+static void
+test_admin_provisioned_kiosk (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *added = run_admin (fixture, "add", "Sample kiosk", TRUE);
+  g_autoptr(JsonObject) kiosk = parse_object (added);
+  g_autofree char *revoked = NULL;
+  SendOptions options = {
+    .device_id = json_object_get_string_member (kiosk, "id"),
+    .secret = json_object_get_string_member (kiosk, "secret"),
+    .idempotency_key = "provisioned-1",
+  };
+  g_autoptr(Response) accepted = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
+  g_autoptr(Response) refused = NULL;
+
+  g_assert_cmpuint (accepted->status, ==, SOUP_STATUS_CREATED);
+
+  revoked = run_admin (fixture, "revoke", options.device_id, FALSE);
+  options.idempotency_key = "provisioned-2";
+  refused = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
+  assert_problem (refused, SOUP_STATUS_UNAUTHORIZED, "revoked");
+  g_assert_cmpint (count_bookings (fixture), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -605,6 +866,10 @@ main (int   argc,
   ADD ("/relay/bookings/too-large", test_too_large);
   ADD ("/relay/bookings/bad-bodies", test_bad_bodies);
   ADD ("/relay/store/durable", test_durable);
+  ADD ("/relay/pin/locked-per-reference", test_pin_locked_per_reference);
+  ADD ("/relay/pin/locked-per-client", test_pin_locked_per_client);
+  ADD ("/relay/metrics", test_metrics);
+  ADD ("/relay/admin/provisioned-kiosk", test_admin_provisioned_kiosk);
 
 #undef ADD
 
