@@ -596,6 +596,47 @@ ww_outbox_next_due (WwOutbox *self,
   return item;
 }
 
+/**
+ * ww_outbox_get_queued:
+ *
+ * The request @id with its body, if it is still waiting to be sent (due
+ * or not): what a kiosk sends at once for the visitor who just asked.
+ *
+ * Returns: (transfer full) (nullable): the request, or %NULL
+ */
+WwOutboxItem *
+ww_outbox_get_queued (WwOutbox   *self,
+                      const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  WwOutboxItem *item = NULL;
+  int rc;
+
+  g_return_val_if_fail (WW_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self->db,
+                  "SELECT " ITEM_COLUMNS ", body FROM outbox WHERE id = ? AND state = 'queued'",
+                  &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        item = item_from_row (stmt, TRUE);
+      else if (rc != SQLITE_DONE)
+        set_sqlite_error (&error, self->db, rc, "looking for a request to send");
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (error != NULL)
+    g_message ("%s", error->message);
+
+  return item;
+}
+
 static gboolean
 check_changed_one (WwOutbox    *self,
                    const char  *id,

@@ -58,6 +58,8 @@ gboolean      ww_outbox_enqueue               (WwOutbox          *self,
                                                GError           **error);
 WwOutboxItem *ww_outbox_next_due              (WwOutbox          *self,
                                                gint64             now_us);
+WwOutboxItem *ww_outbox_get_queued            (WwOutbox          *self,
+                                               const char        *id);
 gboolean      ww_outbox_mark_failed_attempt   (WwOutbox          *self,
                                                const char        *id,
                                                gint64             now_us,

@@ -103,6 +103,7 @@ typedef enum {
 
 typedef struct {
   WwOutbox       *outbox;
+  char           *only_id;   /* send this request, or the next due */
   WwOutboxItem   *item;
   WwRelayReceipt *receipt;
   Outcome         outcome;
@@ -113,6 +114,7 @@ static void
 send_free (Send *send)
 {
   g_clear_object (&send->outbox);
+  g_free (send->only_id);
   g_clear_pointer (&send->item, ww_outbox_item_free);
   g_clear_pointer (&send->receipt, ww_relay_receipt_free);
   g_free (send->problem);
@@ -355,7 +357,10 @@ next_due_thread (GTask        *task,
 {
   Send *send = task_data;
 
-  send->item = ww_outbox_next_due (send->outbox, g_get_real_time ());
+  if (send->only_id != NULL)
+    send->item = ww_outbox_get_queued (send->outbox, send->only_id);
+  else
+    send->item = ww_outbox_next_due (send->outbox, g_get_real_time ());
   g_task_return_boolean (task, TRUE);
 }
 
@@ -377,24 +382,23 @@ next_due_cb (GObject      *object,
   send_due (task);
 }
 
-void
-ww_relay_client_send_next_async (WwRelayClient       *self,
-                                 WwOutbox            *outbox,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+static void
+start_send (WwRelayClient       *self,
+            WwOutbox            *outbox,
+            const char          *only_id,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
   GTask *task;
   GTask *lookup;
   Send *send;
 
-  g_return_if_fail (WW_IS_RELAY_CLIENT (self));
-  g_return_if_fail (WW_IS_OUTBOX (outbox));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ww_relay_client_send_next_async);
+  g_task_set_source_tag (task, start_send);
   send = g_new0 (Send, 1);
   send->outbox = g_object_ref (outbox);
+  send->only_id = g_strdup (only_id);
   g_task_set_task_data (task, send, (GDestroyNotify) send_free);
 
   /* looking the next one up reads SQLite: not on the caller's thread */
@@ -402,6 +406,42 @@ ww_relay_client_send_next_async (WwRelayClient       *self,
   g_task_set_task_data (lookup, send, NULL);
   g_task_run_in_thread (lookup, next_due_thread);
   g_object_unref (lookup);
+}
+
+void
+ww_relay_client_send_next_async (WwRelayClient       *self,
+                                 WwOutbox            *outbox,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (WW_IS_RELAY_CLIENT (self));
+  g_return_if_fail (WW_IS_OUTBOX (outbox));
+
+  start_send (self, outbox, NULL, cancellable, callback, user_data);
+}
+
+void
+ww_relay_client_send_async (WwRelayClient       *self,
+                            WwOutbox            *outbox,
+                            const char          *id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (WW_IS_RELAY_CLIENT (self));
+  g_return_if_fail (WW_IS_OUTBOX (outbox));
+  g_return_if_fail (id != NULL);
+
+  start_send (self, outbox, id, cancellable, callback, user_data);
+}
+
+WwRelayReceipt *
+ww_relay_client_send_finish (WwRelayClient  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return ww_relay_client_send_next_finish (self, result, error);
 }
 
 WwRelayReceipt *

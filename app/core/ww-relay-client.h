@@ -45,8 +45,19 @@ void            ww_relay_client_send_next_async  (WwRelayClient       *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
+/* The same for the request @id alone, due or not: the one the visitor at
+ * the screen just made. */
+void            ww_relay_client_send_async       (WwRelayClient       *self,
+                                                  WwOutbox            *outbox,
+                                                  const char          *id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+WwRelayReceipt *ww_relay_client_send_finish      (WwRelayClient       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* Returns the receipt, or NULL: with @error set, or without it when
- * nothing was due. */
+ * nothing was due (or @id was not waiting any more). */
 WwRelayReceipt *ww_relay_client_send_next_finish (WwRelayClient       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);

@@ -17,6 +17,8 @@ struct _WwApplication
   AdwApplication  parent_instance;
 
   char           *db_path;
+  char           *relay_uri;
+  char           *device_path;
 };
 
 G_DEFINE_FINAL_TYPE (WwApplication, ww_application, ADW_TYPE_APPLICATION)
@@ -42,7 +44,48 @@ ww_application_handle_local_options (GApplication *application,
       self->db_path = g_file_get_path (file);
     }
 
+  if (g_variant_dict_lookup (options, "relay", "&s", &db))
+    {
+      g_free (self->relay_uri);
+      self->relay_uri = g_strdup (db);
+    }
+
+  if (g_variant_dict_lookup (options, "device", "^&ay", &db))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (db);
+
+      g_free (self->device_path);
+      self->device_path = g_file_get_path (file);
+    }
+
   return -1;
+}
+
+/* The device's credentials: a key file with [device] id=… and secret=…,
+ * readable by the kiosk's user only. */
+static gboolean
+set_up_relay (WwApplication  *self,
+              WwWindow       *window,
+              GError        **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *outbox_path = NULL;
+
+  if (!g_key_file_load_from_file (key_file, self->device_path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  id = g_key_file_get_string (key_file, "device", "id", error);
+  if (id == NULL)
+    return FALSE;
+  secret = g_key_file_get_string (key_file, "device", "secret", error);
+  if (secret == NULL)
+    return FALSE;
+
+  outbox_path = g_build_filename (g_get_user_data_dir (), "wegwijzer", "outbox.db", NULL);
+
+  return ww_window_set_relay (window, self->relay_uri, id, secret, outbox_path, error);
 }
 
 static void
@@ -52,7 +95,18 @@ ww_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    window = GTK_WINDOW (ww_window_new (self, self->db_path));
+    {
+      window = GTK_WINDOW (ww_window_new (self, self->db_path));
+
+      /* Without a relay the program still browses; it offers no booking. */
+      if (self->relay_uri != NULL && self->device_path != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!set_up_relay (self, WW_WINDOW (window), &error))
+            g_message ("Booking is off: %s", error->message);
+        }
+    }
 
   gtk_window_present (window);
 }
@@ -92,6 +146,8 @@ ww_application_finalize (GObject *object)
   WwApplication *self = (WwApplication *)object;
 
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->relay_uri, g_free);
+  g_clear_pointer (&self->device_path, g_free);
 
   G_OBJECT_CLASS (ww_application_parent_class)->finalize (object);
 }
@@ -114,6 +170,10 @@ ww_application_init (WwApplication *self)
   static const GOptionEntry options[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The directory database (default: one in your data folder)"), N_("FILE") },
+    { "relay", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The appointment service to send booking requests to"), N_("URL") },
+    { "device", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("A key file with this device’s id and secret for the appointment service"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     G_OPTION_ENTRY_NULL
   };

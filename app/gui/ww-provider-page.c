@@ -20,12 +20,20 @@ struct _WwProviderPage
   GtkWidget          parent_instance;
 
   WwProvider        *provider;
+  gboolean           can_book;
 
   GtkScrolledWindow *scroller;
   GtkBox            *content;
 };
 
 G_DEFINE_FINAL_TYPE (WwProviderPage, ww_provider_page, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_BOOK_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
 
 static GtkWidget *
 add_label (GtkBox     *box,
@@ -88,6 +96,12 @@ add_field_row (AdwPreferencesGroup *group,
 }
 
 static void
+book_clicked_cb (WwProviderPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_BOOK_REQUESTED], 0);
+}
+
+static void
 clear_content (WwProviderPage *self)
 {
   GtkWidget *child;
@@ -133,6 +147,20 @@ ww_provider_page_set_provider (WwProviderPage *self,
             : g_strdup (ww_gui_category_label (engine, ww_provider_get_theme (provider),
                                                ww_provider_get_category (provider)));
   add_label (GTK_BOX (header), heading, "dim-label");
+
+  if (self->can_book)
+    {
+      GtkWidget *book = gtk_button_new_with_label (_("Ask for an appointment"));
+
+      gtk_widget_add_css_class (book, "suggested-action");
+      gtk_widget_add_css_class (book, "pill");
+      gtk_widget_add_css_class (book, "book-button");
+      gtk_widget_set_halign (book, GTK_ALIGN_START);
+      gtk_widget_set_margin_top (book, 6);
+      ww_gui_set_accessible_label (book, _("Ask for an appointment"));
+      g_signal_connect_swapped (book, "clicked", G_CALLBACK (book_clicked_cb), self);
+      gtk_box_append (GTK_BOX (header), book);
+    }
 
   if (ww_provider_get_sample (provider))
     {
@@ -221,6 +249,17 @@ ww_provider_page_set_provider (WwProviderPage *self,
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
+/* Whether the page offers to ask for an appointment: only where there is
+ * a relay to send the request to. Takes effect with the next provider. */
+void
+ww_provider_page_set_can_book (WwProviderPage *self,
+                               gboolean        can_book)
+{
+  g_return_if_fail (WW_IS_PROVIDER_PAGE (self));
+
+  self->can_book = !!can_book;
+}
+
 WwProvider *
 ww_provider_page_get_provider (WwProviderPage *self)
 {
@@ -247,6 +286,15 @@ ww_provider_page_class_init (WwProviderPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ww_provider_page_dispose;
+
+  /**
+   * WwProviderPage::book-requested:
+   *
+   * The visitor wants to ask the provider shown for an appointment.
+   */
+  signals[SIGNAL_BOOK_REQUESTED] =
+    g_signal_new ("book-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-provider-page.ui");

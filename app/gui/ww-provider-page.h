@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (WwProviderPage, ww_provider_page, WW, PROVIDER_PAGE, GtkWi
 void        ww_provider_page_set_provider (WwProviderPage *self,
                                            WwProvider     *provider,
                                            WwPluginEngine *engine);
+void        ww_provider_page_set_can_book (WwProviderPage *self,
+                                           gboolean        can_book);
 WwProvider *ww_provider_page_get_provider (WwProviderPage *self);
 
 G_END_DECLS

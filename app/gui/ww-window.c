@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ww-booking-page.h"
 #include "ww-gui-util.h"
 #include "ww-home-page.h"
 #include "ww-info-view.h"
@@ -27,6 +28,8 @@ struct _WwWindow
   char                **plugin_path;
   WwPluginEngine       *engine;
   WwDirectory          *directory;
+  WwOutbox             *outbox;
+  WwRelayClient        *relay_client;
   GPtrArray            *history;     /* page names before the current one */
   GPtrArray            *notices;
   GCancellable         *cancellable;
@@ -41,6 +44,7 @@ struct _WwWindow
   WwHomePage           *home_page;
   WwResultsPage        *results_page;
   WwProviderPage       *provider_page;
+  WwBookingPage        *booking_page;
   WwInfoView           *info_view;
   AdwStatusPage        *problem_page;
 };
@@ -130,6 +134,11 @@ back_activated (GtkWidget  *widget,
   if (self->history->len == 0)
     return;
 
+  /* the code and PIN are shown once; leaving them is leaving the booking */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "booking") == 0 &&
+      g_strcmp0 (ww_booking_page_get_step (self->booking_page), "sent") == 0)
+    ww_booking_page_clear (self->booking_page);
+
   previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
   gtk_stack_set_visible_child_name (self->stack, previous);
   if (g_strcmp0 (previous, "results") == 0)
@@ -144,6 +153,7 @@ home_activated (GtkWidget  *widget,
 {
   WwWindow *self = WW_WINDOW (widget);
 
+  ww_booking_page_clear (self->booking_page);
   ww_home_page_reset (self->home_page);
   go_to (self, "home");
 }
@@ -195,6 +205,36 @@ provider_activated_cb (WwWindow   *self,
 {
   ww_provider_page_set_provider (self->provider_page, provider, self->engine);
   go_to (self, "provider");
+}
+
+static void
+book_requested_cb (WwWindow *self)
+{
+  WwProvider *provider = ww_provider_page_get_provider (self->provider_page);
+  WwPlugin *plugin;
+
+  if (provider == NULL)
+    return;
+
+  plugin = ww_plugin_engine_lookup (self->engine, ww_provider_get_theme (provider));
+  if (plugin == NULL)
+    {
+      show_notice (self, _("This listing’s theme is not installed here, so no appointment "
+                           "can be asked for on this screen."));
+      return;
+    }
+
+  ww_booking_page_start (self->booking_page, provider, plugin);
+  go_to (self, "booking");
+}
+
+static void
+booking_done_cb (WwWindow *self)
+{
+  ww_booking_page_clear (self->booking_page);
+  ww_home_page_reset (self->home_page);
+  go_to (self, "home");
+  ww_home_page_focus (self->home_page);
 }
 
 static void
@@ -428,6 +468,8 @@ ww_window_finalize (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->directory);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->relay_client);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->notices, g_ptr_array_unref);
   g_clear_pointer (&self->db_path, g_free);
@@ -503,6 +545,7 @@ ww_window_class_init (WwWindowClass *klass)
   g_type_ensure (WW_TYPE_HOME_PAGE);
   g_type_ensure (WW_TYPE_RESULTS_PAGE);
   g_type_ensure (WW_TYPE_PROVIDER_PAGE);
+  g_type_ensure (WW_TYPE_BOOKING_PAGE);
   g_type_ensure (WW_TYPE_INFO_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-window.ui");
@@ -515,12 +558,15 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WwWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, provider_page);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, booking_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, info_view);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, problem_page);
   gtk_widget_class_bind_template_callback (widget_class, theme_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, home_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, provider_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, info_page_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, book_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, booking_done_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
@@ -564,6 +610,49 @@ ww_window_set_plugin_path (WwWindow          *self,
 
   g_strfreev (self->plugin_path);
   self->plugin_path = g_strdupv ((char **) search_path);
+}
+
+/**
+ * ww_window_set_relay:
+ *
+ * Opens the outbox (one small SQLite file, on this thread: it is done
+ * once, before the window is used) and lets the provider pages offer to
+ * ask for an appointment.
+ *
+ * Returns: %FALSE with @error set when the outbox cannot be opened; the
+ *   window then offers no booking
+ */
+gboolean
+ww_window_set_relay (WwWindow    *self,
+                     const char  *base_uri,
+                     const char  *device_id,
+                     const char  *secret,
+                     const char  *outbox_path,
+                     GError     **error)
+{
+  g_autoptr(WwOutbox) outbox = NULL;
+
+  g_return_val_if_fail (WW_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (base_uri != NULL, FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (outbox_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  outbox = ww_outbox_open (outbox_path, error);
+  if (outbox == NULL)
+    {
+      ww_provider_page_set_can_book (self->provider_page, FALSE);
+      return FALSE;
+    }
+
+  g_set_object (&self->outbox, outbox);
+  g_clear_object (&self->relay_client);
+  self->relay_client = ww_relay_client_new (base_uri, device_id, secret);
+  ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
+  ww_provider_page_set_can_book (self->provider_page, TRUE);
+
+  return TRUE;
 }
 
 const char *

@@ -20,7 +20,16 @@ WwWindow       *ww_window_new                (WwApplication *application,
  * for tests, before the window is shown. */
 void            ww_window_set_plugin_path    (WwWindow           *self,
                                               const char *const  *search_path);
-/* "loading", "home", "results", "provider", "info" or "problem" */
+/* Where booking requests go: an outbox at @outbox_path (opened here)
+ * and the relay at @base_uri, signed as the device @device_id. Without
+ * it the window offers no booking. */
+gboolean        ww_window_set_relay          (WwWindow      *self,
+                                              const char    *base_uri,
+                                              const char    *device_id,
+                                              const char    *secret,
+                                              const char    *outbox_path,
+                                              GError       **error);
+/* "loading", "home", "results", "provider", "booking", "info" or "problem" */
 const char     *ww_window_get_page_name      (WwWindow      *self);
 gboolean        ww_window_get_loaded         (WwWindow      *self);
 WwDirectory    *ww_window_get_directory      (WwWindow      *self);

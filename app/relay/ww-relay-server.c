@@ -419,8 +419,9 @@ validate_booking (JsonNode  *root,
                   GError   **error)
 {
   static const char * const top_members[] = {
-    "provider_id", "fields", "contact", "name", "language", "consent", NULL
+    "provider_id", "fields", "contact", "name", "language", "day_parts", "consent", NULL
   };
+  static const char * const day_parts[] = { "morning", "afternoon", "evening", NULL };
   static const char * const contact_members[] = { "method", "value", NULL };
   static const char * const contact_methods[] = {
     "none", "phone", "email", "sms", "via-caseworker", NULL
@@ -526,6 +527,32 @@ validate_booking (JsonNode  *root,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "'language' must be a language code of 2 or 3 letters");
       return NULL;
+    }
+
+  /* when suits the visitor: optional, a list of day parts */
+  node = json_object_get_member (object, "day_parts");
+  if (node != NULL)
+    {
+      JsonArray *parts = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      if (parts == NULL || json_array_get_length (parts) > G_N_ELEMENTS (day_parts) - 1)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'day_parts' must be a list of morning, afternoon and evening");
+          return NULL;
+        }
+      for (guint i = 0; i < json_array_get_length (parts); i++)
+        {
+          JsonNode *part = json_array_get_element (parts, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (part) || json_node_get_value_type (part) != G_TYPE_STRING ||
+              !g_strv_contains (day_parts, json_node_get_string (part)))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "'day_parts[%u]' must be morning, afternoon or evening", i);
+              return NULL;
+            }
+        }
     }
 
   node = json_object_get_member (object, "consent");

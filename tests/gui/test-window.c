@@ -16,9 +16,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <unistd.h>
 
 #include "ww-application.h"
+#include "ww-booking-page.h"
 #include "ww-gui-util.h"
 #include "ww-info-view.h"
 #include "ww-provider-page.h"
@@ -47,10 +49,24 @@ static GPtrArray *engine_warnings;
 static char *original_data_dirs;
 
 typedef struct {
-  char     *tmpdir;
-  char     *db_path;
-  WwWindow *window;  /* owned by GTK, as every toplevel is */
+  char       *tmpdir;
+  char       *db_path;
+  WwWindow   *window;  /* owned by GTK, as every toplevel is */
+
+  /* a stand-in for wegwijzer-relay, for the booking tests */
+  SoupServer *relay;
+  char       *relay_uri;
+  char       *device_secret;
+  guint       relay_status;   /* what it answers a good request with */
+  guint       relay_bookings; /* good requests it got */
+  guint       relay_refused;  /* badly signed ones */
 } Fixture;
+
+/* A visitor's chosen name that must not outlive the visit. */
+#define CANARY_NAME "Canary Zwaluw 7f3a"
+#define TEST_DEVICE_ID "kiosk-test-gui"
+#define TEST_REFERENCE "K7QH-M2XR"
+#define TEST_PIN "482913"
 
 /* Waiting ------------------------------------------------------------------ */
 
@@ -309,6 +325,13 @@ has_prefix_label_cb (GtkWidget *widget,
                      gpointer   user_data)
 {
   return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), user_data);
+}
+
+static gboolean
+has_prefix_label_accessible_cb (GtkWidget *widget,
+                                gpointer   user_data)
+{
+  return g_str_has_prefix (ww_gui_get_accessible_label (widget) ?: "", user_data);
 }
 
 static gboolean
@@ -693,6 +716,12 @@ fixture_teardown (Fixture       *f,
     g_test_message ("unexpected warning: %s", (char *) g_ptr_array_index (warnings, i));
   g_assert_cmpuint (warnings->len, ==, 0);
 
+  if (f->relay != NULL)
+    soup_server_disconnect (f->relay);
+  g_clear_object (&f->relay);
+  g_clear_pointer (&f->relay_uri, g_free);
+  g_clear_pointer (&f->device_secret, g_free);
+
   remove_tree (f->tmpdir);
   g_clear_pointer (&f->tmpdir, g_free);
   g_clear_pointer (&f->db_path, g_free);
@@ -853,6 +882,230 @@ assert_controls_named (Fixture    *f,
 
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
     }
+}
+
+
+/* Booking ------------------------------------------------------------------- */
+
+/* Checks the signature as the relay does, and answers a good request the
+ * way the relay answers a new booking (or with f->relay_status). */
+static void
+relay_bookings_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  static const char accepted[] = "{\"id\": \"b1\", \"reference\": \"" TEST_REFERENCE "\", "
+                                 "\"pin\": \"" TEST_PIN "\", \"status\": \"received\"}";
+  static const char problem[] = "{\"title\": \"Unavailable\", \"detail\": \"scripted answer\"}";
+  Fixture *f = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (!ww_signature_verify (f->device_secret,
+                            soup_message_headers_get_one (headers, "webhook-id"),
+                            soup_message_headers_get_one (headers, "webhook-timestamp"),
+                            soup_message_headers_get_one (headers, "webhook-signature"),
+                            data, length, g_get_real_time () / G_USEC_PER_SEC, 300, &error) ||
+      g_strcmp0 (soup_message_headers_get_one (headers, "X-Wegwijzer-Device"), TEST_DEVICE_ID) != 0)
+    {
+      f->relay_refused++;
+      soup_server_message_set_status (msg, 401, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, f->relay_status, NULL);
+  if (f->relay_status == 201)
+    {
+      f->relay_bookings++;
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        accepted, strlen (accepted));
+    }
+  else
+    {
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        problem, strlen (problem));
+    }
+}
+
+static void
+start_relay (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  f->device_secret = ww_signature_new_secret ();
+  f->relay_status = 201;
+  f->relay = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->relay, "/v1/bookings", relay_bookings_cb, f, NULL);
+  soup_server_listen_local (f->relay, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->relay);
+  f->relay_uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+/* Opens the window with booking on, sending to the stand-in relay. */
+static void
+open_window_with_relay (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outbox_path = g_build_filename (f->tmpdir, "outbox.db", NULL);
+
+  if (f->relay == NULL)
+    start_relay (f);
+  open_window (f, NULL);
+  g_assert_true (ww_window_set_relay (f->window, f->relay_uri, TEST_DEVICE_ID, f->device_secret,
+                                      outbox_path, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_accessible_label_cb (GtkWidget *widget,
+                         gpointer   user_data)
+{
+  return g_strcmp0 (ww_gui_get_accessible_label (widget), user_data) == 0;
+}
+
+/* the control on @page that a screen reader calls @label */
+static GtkWidget *
+get_control (GtkWidget  *page,
+             GType       type,
+             const char *label)
+{
+  GtkWidget *control = find_widget (page, type, has_accessible_label_cb, (gpointer) label);
+
+  if (control == NULL)
+    g_error ("no %s called “%s”", g_type_name (type), label);
+  return control;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static WwBookingPage *
+get_booking_page (Fixture *f)
+{
+  return WW_BOOKING_PAGE (get_page (f, "booking"));
+}
+
+static WwPlugin *
+get_care_plugin (Fixture *f)
+{
+  WwPlugin *plugin = ww_plugin_engine_lookup (ww_window_get_plugin_engine (f->window), "care");
+
+  g_assert_nonnull (plugin);
+  return plugin;
+}
+
+/* From the start page to the booking form of the first care listing. */
+static void
+open_booking_form (Fixture *f)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+
+  wait_until_home (f);
+  results = open_theme (f, "care");
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+  click (get_control (get_page (f, "provider"), GTK_TYPE_BUTTON, "Ask for an appointment"));
+  wait_for (f, is_on_page (f, "booking"));
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "form");
+}
+
+static void
+set_check (Fixture    *f,
+           const char *label,
+           gboolean    active)
+{
+  GtkWidget *check = get_control (get_page (f, "booking"), GTK_TYPE_CHECK_BUTTON, label);
+
+  g_assert_true (gtk_widget_get_mapped (check));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
+}
+
+static void
+type_into (Fixture    *f,
+           const char *label,
+           const char *text)
+{
+  GtkWidget *page = get_page (f, "booking");
+  GtkWidget *control = find_widget (page, GTK_TYPE_TEXT_VIEW, has_accessible_label_cb, (gpointer) label);
+
+  if (control != NULL)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (control)), text, -1);
+      return;
+    }
+  control = get_control (page, GTK_TYPE_ENTRY, label);
+  /* the contact entry slides in once a way to be reached is chosen */
+  wait_for (f, gtk_widget_get_mapped (control));
+  gtk_editable_set_text (GTK_EDITABLE (control), text);
+}
+
+/* A complete form: a care question, an evening, a phone number, a name. */
+static void
+fill_booking_form (Fixture *f)
+{
+  set_check (f, "PrEP", TRUE);
+  set_check (f, "Evening", TRUE);
+  type_into (f, "Anything the practice should know beforehand (optional)",
+             "Mornings are busy for me <b>& so</b> later is better");
+  set_check (f, "By phone", TRUE);
+  type_into (f, "Phone number", "+31 6 1234 5678");
+  type_into (f, "What name should they use?", CANARY_NAME);
+}
+
+static void
+continue_to_check (Fixture *f)
+{
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Continue"));
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "check");
+}
+
+static GtkWidget *
+get_consent (Fixture *f)
+{
+  GtkWidget *consent = find_widget (get_page (f, "booking"), GTK_TYPE_CHECK_BUTTON,
+                                    has_prefix_label_accessible_cb, (gpointer) "I agree that Wegwijzer sends this to ");
+
+  g_assert_nonnull (consent);
+  return consent;
+}
+
+/* every text the booking page holds, shown or not: its labels and entries */
+static void
+collect_held_texts (GtkWidget *widget,
+                    GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  else if (GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget))));
+  else if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      g_ptr_array_add (texts, gtk_text_buffer_get_text (buffer, &start, &end, TRUE));
+    }
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    g_ptr_array_add (texts, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_held_texts (child, texts);
 }
 
 /* Tests ---------------------------------------------------------------------- */
@@ -1300,7 +1553,7 @@ test_a11y_names (Fixture       *f,
   g_autoptr(WwSearchResults) results = NULL;
   GtkWidget *link;
 
-  open_window (f, NULL);
+  open_window_with_relay (f);
   wait_until_home (f);
   assert_controls_named (f, "home");
 
@@ -1311,6 +1564,19 @@ test_a11y_names (Fixture       *f,
   wait_for (f, is_on_page (f, "provider"));
   assert_controls_named (f, "provider");
 
+  /* the booking form, with the contact entry shown, and its check */
+  click (get_control (get_page (f, "provider"), GTK_TYPE_BUTTON, "Ask for an appointment"));
+  wait_for (f, is_on_page (f, "booking"));
+  assert_controls_named (f, "booking");
+  fill_booking_form (f);
+  wait_for (f, gtk_widget_get_mapped (get_control (get_page (f, "booking"), GTK_TYPE_ENTRY, "Phone number")));
+  assert_controls_named (f, "booking");
+  continue_to_check (f);
+  wait_for (f, gtk_widget_get_mapped (get_consent (f)));
+  assert_controls_named (f, "booking");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "provider"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
   wait_for (f, is_on_page (f, "results"));
   link = find_widget (get_page (f, "results"), GTK_TYPE_BUTTON, is_shown_with_class_cb, (gpointer) "info-link");
@@ -1593,6 +1859,246 @@ test_problem_read_only (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (results)), >, 0);
 }
 
+
+/* A form without the one required answer stays a form, says what is
+ * missing in the words of the form, and puts the focus there. */
+static void
+test_booking_form_validates (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  GtkWidget *first_topic;
+
+  open_window_with_relay (f);
+  open_booking_form (f);
+
+  type_into (f, "What name should they use?", CANARY_NAME);
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Continue"));
+
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "form");
+  g_assert_null (ww_booking_page_get_request (get_booking_page (f)));
+  wait_for (f, TRUE);
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, "What is it about?: please answer this question");
+  first_topic = get_control (get_page (f, "booking"), GTK_TYPE_CHECK_BUTTON,
+                             "Registering as a new patient");
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (f->window)) == first_topic);
+  g_assert_cmpuint (f->relay_bookings, ==, 0);
+
+  /* and a phone number that is not one is caught there too */
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  set_check (f, "PrEP", TRUE);
+  set_check (f, "By phone", TRUE);
+  type_into (f, "Phone number", "call me");
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Continue"));
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "form");
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_contains (texts, "Phone number: use digits");
+  /* an entry's focus is on the text inside it */
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (f->window)),
+                                         get_control (get_page (f, "booking"), GTK_TYPE_ENTRY,
+                                                      "Phone number")));
+}
+
+/* The check page shows, row by row, what the request will carry. */
+static void
+test_booking_preview_matches (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  WwBookingRequest *request;
+  GtkWidget *list;
+  GtkWidget *row;
+  guint n_rows = 0;
+  gboolean saw_name = FALSE;
+
+  open_window_with_relay (f);
+  open_booking_form (f);
+  fill_booking_form (f);
+  continue_to_check (f);
+  wait_for (f, is_on_page (f, "booking"));
+
+  request = ww_booking_page_get_request (get_booking_page (f));
+  g_assert_nonnull (request);
+  g_assert_cmpstr (ww_booking_request_get_field (request, "topic"), ==, "prep");
+  g_assert_cmpint (ww_booking_request_get_contact_method (request), ==, WW_CONTACT_METHOD_PHONE);
+  g_assert_cmpstr (ww_booking_request_get_name (request), ==, CANARY_NAME);
+  lines = ww_booking_request_dup_preview (request, get_care_plugin (f));
+
+  list = get_widget (get_page (f, "booking"), GTK_TYPE_LIST_BOX);
+  g_assert_true (gtk_widget_get_mapped (list));
+  for (row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      WwBookingPreviewLine *line;
+
+      g_assert_true (ADW_IS_ACTION_ROW (row));
+      g_assert_cmpuint (n_rows, <, lines->len);
+      line = g_ptr_array_index (lines, n_rows);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, line->label);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, line->value);
+      /* shown as typed, not as markup */
+      g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
+      saw_name |= g_str_equal (line->value, CANARY_NAME);
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, ==, lines->len);
+  g_assert_true (saw_name);
+
+  /* "Change" goes back to the form as it was left */
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Change"));
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_control (get_page (f, "booking"), GTK_TYPE_ENTRY,
+                                                                     "What name should they use?"))),
+                   ==, CANARY_NAME);
+}
+
+static void
+test_booking_consent_required (Fixture       *f,
+                               gconstpointer  data)
+{
+  GtkWidget *send;
+  GtkWidget *consent;
+
+  open_window_with_relay (f);
+  open_booking_form (f);
+  fill_booking_form (f);
+  continue_to_check (f);
+  wait_for (f, is_on_page (f, "booking"));
+
+  send = get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Send");
+  consent = get_consent (f);
+  g_assert_true (gtk_widget_get_mapped (send));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
+  g_assert_false (gtk_widget_is_sensitive (send));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (consent), TRUE);
+  g_assert_true (gtk_widget_is_sensitive (send));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (consent), FALSE);
+  g_assert_false (gtk_widget_is_sensitive (send));
+
+  /* and the consent is asked again after a change */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (consent), TRUE);
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Change"));
+  continue_to_check (f);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
+  g_assert_false (gtk_widget_is_sensitive (send));
+  g_assert_cmpuint (f->relay_bookings, ==, 0);
+}
+
+/* Fills in, consents and sends; waits for the last step. */
+static void
+send_booking (Fixture *f)
+{
+  open_booking_form (f);
+  fill_booking_form (f);
+  continue_to_check (f);
+  wait_for (f, is_on_page (f, "booking"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (get_consent (f)), TRUE);
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Send"));
+  wait_for (f, g_strcmp0 (ww_booking_page_get_step (get_booking_page (f)), "sent") == 0);
+}
+
+static void
+test_booking_sent_shows_code (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  open_window_with_relay (f);
+  send_booking (f);
+
+  g_assert_cmpuint (f->relay_bookings, ==, 1);
+  g_assert_cmpuint (f->relay_refused, ==, 0);
+  g_assert_null (ww_booking_page_get_request (get_booking_page (f)));
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, "Your request has been sent");
+  assert_label_shown (texts, TEST_REFERENCE);
+  assert_label_shown (texts, TEST_PIN);
+  assert_label_shown (texts, "Write these down or take a photo: you need both to see the answer.");
+  g_assert_null (find_text_containing (texts, "will be sent as soon as"));
+  assert_controls_named (f, "booking");
+}
+
+/* The relay cannot be reached: the request waits in the outbox, and the
+ * page says so without a code. */
+static void
+test_booking_saved_when_offline (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outbox_path = g_build_filename (f->tmpdir, "outbox.db", NULL);
+  g_autoptr(WwOutbox) outbox = NULL;
+
+  start_relay (f);
+  f->relay_status = 503;
+  open_window_with_relay (f);
+  send_booking (f);
+
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, "Your request is saved");
+  assert_label_contains (texts, "will be sent as soon as the connection is back");
+  g_assert_null (find_text_containing (texts, TEST_REFERENCE));
+  g_assert_null (find_text_containing (texts, "Write these down"));
+
+  outbox = ww_outbox_open (outbox_path, &error);
+  g_assert_no_error (error);
+  items = ww_outbox_list (outbox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (((WwOutboxItem *) g_ptr_array_index (items, 0))->state, ==, WW_OUTBOX_STATE_QUEUED);
+}
+
+static void
+test_booking_done_clears (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  WwBookingPage *page;
+
+  open_window_with_relay (f);
+  send_booking (f);
+
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Done"));
+  wait_for (f, is_on_page (f, "home"));
+
+  page = get_booking_page (f);
+  g_assert_null (ww_booking_page_get_request (page));
+  g_assert_cmpstr (ww_booking_page_get_step (page), ==, "form");
+  collect_held_texts (GTK_WIDGET (page), held);
+  g_assert_cmpuint (held->len, >, 0);
+  for (guint i = 0; i < held->len; i++)
+    {
+      const char *text = g_ptr_array_index (held, i);
+
+      g_assert_null (strstr (text, CANARY_NAME));
+      g_assert_null (strstr (text, "1234 5678"));
+      g_assert_null (strstr (text, TEST_REFERENCE));
+      g_assert_null (strstr (text, TEST_PIN));
+    }
+
+  /* and the next visitor starts with an empty form */
+  send_booking (f);
+  g_assert_cmpuint (f->relay_bookings, ==, 2);
+}
+
+/* Without a relay the program still browses, and offers no booking. */
+static void
+test_booking_hidden_without_relay (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  results = open_theme (f, "care");
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+  g_assert_null (find_widget (get_page (f, "provider"), GTK_TYPE_BUTTON, has_accessible_label_cb,
+                              (gpointer) "Ask for an appointment"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1647,6 +2153,13 @@ main (int   argc,
   ADD_TEST ("/gui/provider/plain-text", test_provider_plain_text);
   ADD_TEST ("/gui/info/opens", test_info_opens);
   ADD_TEST ("/gui/navigation/back", test_navigation_back);
+  ADD_TEST ("/gui/booking/form-validates", test_booking_form_validates);
+  ADD_TEST ("/gui/booking/preview-matches", test_booking_preview_matches);
+  ADD_TEST ("/gui/booking/consent-required", test_booking_consent_required);
+  ADD_TEST ("/gui/booking/sent-shows-code", test_booking_sent_shows_code);
+  ADD_TEST ("/gui/booking/saved-when-offline", test_booking_saved_when_offline);
+  ADD_TEST ("/gui/booking/done-clears", test_booking_done_clears);
+  ADD_TEST ("/gui/booking/hidden-without-relay", test_booking_hidden_without_relay);
   ADD_TEST ("/gui/a11y/names", test_a11y_names);
   ADD_TEST ("/gui/a11y/unnamed-is-caught", test_a11y_unnamed_is_caught);
   ADD_TEST ("/gui/problem/corrupt-database", test_problem_corrupt_database);

@@ -338,6 +338,34 @@ test_healthz (Fixture       *fixture,
   assert_problem (missing, SOUP_STATUS_NOT_FOUND, NULL);
 }
 
+/* The relay takes what the kiosk's own WwBookingRequest writes: the two
+ * ends of the contract are tested together. */
+static void
+test_kiosk_request (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const WwContactMethod methods[] = { WW_CONTACT_METHOD_NONE, WW_CONTACT_METHOD_EMAIL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr(WwBookingRequest) request = ww_booking_request_new ("test-care-01");
+      g_autoptr(Response) response = NULL;
+      g_autofree char *body = NULL;
+
+      ww_booking_request_set_field (request, "topic", "prep");
+      ww_booking_request_set_contact (request, methods[i],
+                                      methods[i] == WW_CONTACT_METHOD_EMAIL ? "rosa@voorbeeld.example" : NULL);
+      ww_booking_request_set_name (request, "Rosa");
+      ww_booking_request_set_day_parts (request, WW_DAY_PART_MORNING | WW_DAY_PART_EVENING);
+      ww_booking_request_set_consent (request, TRUE);
+      body = ww_booking_request_to_json_string (request);
+
+      response = post_booking (fixture, body, NULL);
+      if (response->status != SOUP_STATUS_CREATED)
+        g_error ("the relay refused the kiosk's request %s: %u %s", body, response->status, response->body);
+    }
+}
+
 static void
 test_book_and_check (Fixture       *fixture,
                      gconstpointer  data)
@@ -859,6 +887,7 @@ main (int   argc,
 
   ADD ("/relay/healthz", test_healthz);
   ADD ("/relay/bookings/create-and-check", test_book_and_check);
+  ADD ("/relay/bookings/kiosk-request", test_kiosk_request);
   ADD ("/relay/bookings/chunked", test_chunked_good);
   ADD ("/relay/auth/refused", test_unauthorized);
   ADD ("/relay/auth/replayed", test_replayed_message);
