@@ -51,6 +51,8 @@ struct _WwWindow
 
 G_DEFINE_FINAL_TYPE (WwWindow, ww_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void ensure_booking_page (WwWindow *self);
+
 enum {
   PROP_0,
   PROP_DB_PATH,
@@ -135,7 +137,8 @@ back_activated (GtkWidget  *widget,
     return;
 
   /* the code and PIN are shown once; leaving them is leaving the booking */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "booking") == 0 &&
+  if (self->booking_page != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "booking") == 0 &&
       g_strcmp0 (ww_booking_page_get_step (self->booking_page), "sent") == 0)
     ww_booking_page_clear (self->booking_page);
 
@@ -153,7 +156,8 @@ home_activated (GtkWidget  *widget,
 {
   WwWindow *self = WW_WINDOW (widget);
 
-  ww_booking_page_clear (self->booking_page);
+  if (self->booking_page != NULL)
+    ww_booking_page_clear (self->booking_page);
   ww_home_page_reset (self->home_page);
   go_to (self, "home");
 }
@@ -224,6 +228,7 @@ book_requested_cb (WwWindow *self)
       return;
     }
 
+  ensure_booking_page (self);
   ww_booking_page_start (self->booking_page, provider, plugin);
   go_to (self, "booking");
 }
@@ -235,6 +240,21 @@ booking_done_cb (WwWindow *self)
   ww_home_page_reset (self->home_page);
   go_to (self, "home");
   ww_home_page_focus (self->home_page);
+}
+
+/* Made on first use: most people never ask for an appointment, and its
+ * widgets would cost every start. */
+static void
+ensure_booking_page (WwWindow *self)
+{
+  if (self->booking_page != NULL)
+    return;
+
+  self->booking_page = g_object_new (WW_TYPE_BOOKING_PAGE, NULL);
+  g_signal_connect_swapped (self->booking_page, "done", G_CALLBACK (booking_done_cb), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->booking_page), "booking");
+  if (self->outbox != NULL && self->relay_client != NULL)
+    ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
 }
 
 static void
@@ -440,8 +460,8 @@ ww_window_map (GtkWidget *widget)
   /* For measuring start-up (tests/bench/bench-startup): when the first
    * frame has been drawn. */
   if (g_getenv ("WEGWIJZER_STARTUP_PROBE") != NULL)
-    g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
-                      G_CALLBACK (after_paint_cb), self);
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (after_paint_cb), self, 0);
 
   if (self->cancellable == NULL)
     start_loading (self);
@@ -545,7 +565,6 @@ ww_window_class_init (WwWindowClass *klass)
   g_type_ensure (WW_TYPE_HOME_PAGE);
   g_type_ensure (WW_TYPE_RESULTS_PAGE);
   g_type_ensure (WW_TYPE_PROVIDER_PAGE);
-  g_type_ensure (WW_TYPE_BOOKING_PAGE);
   g_type_ensure (WW_TYPE_INFO_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-window.ui");
@@ -558,7 +577,6 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WwWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, provider_page);
-  gtk_widget_class_bind_template_child (widget_class, WwWindow, booking_page);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, info_view);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, problem_page);
   gtk_widget_class_bind_template_callback (widget_class, theme_activated_cb);
@@ -566,7 +584,6 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, provider_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, info_page_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, book_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, booking_done_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
@@ -649,7 +666,8 @@ ww_window_set_relay (WwWindow    *self,
   g_set_object (&self->outbox, outbox);
   g_clear_object (&self->relay_client);
   self->relay_client = ww_relay_client_new (base_uri, device_id, secret);
-  ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
+  if (self->booking_page != NULL)
+    ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
   ww_provider_page_set_can_book (self->provider_page, TRUE);
 
   return TRUE;
