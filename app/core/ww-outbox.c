@@ -766,6 +766,45 @@ checkpoint_truncate (WwOutbox  *self,
   return TRUE;
 }
 
+/* Ends a request's life on the kiosk: one UPDATE (one transaction,
+ * committed and synced) that sets its final state and overwrites every
+ * personal field with NULL, then a truncating checkpoint so that no old
+ * page holding them stays in the WAL. @sql binds ?1 = id, ?2 = reference. */
+static gboolean
+erase_request (WwOutbox    *self,
+               const char  *sql,
+               const char  *id,
+               const char  *reference,
+               const char  *doing,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+
+  stmt = prepare (self->db, sql, error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, reference, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, doing);
+      goto out;
+    }
+  if (!check_changed_one (self, id, error))
+    goto out;
+
+  ok = checkpoint_truncate (self, error);
+
+out:
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 /**
  * ww_outbox_mark_confirmed:
  * @reference: the relay's reference code for the booking
@@ -783,10 +822,6 @@ ww_outbox_mark_confirmed (WwOutbox    *self,
                           const char  *reference,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean ok = FALSE;
-  int rc;
-
   g_return_val_if_fail (WW_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (reference != NULL, FALSE);
@@ -801,32 +836,11 @@ ww_outbox_mark_confirmed (WwOutbox    *self,
       return FALSE;
     }
 
-  g_mutex_lock (&self->lock);
-
-  stmt = prepare (self->db,
-                  "UPDATE outbox SET state = 'confirmed', reference = ?, body = NULL,"
-                  "                  provider_id = NULL, next_attempt_at = 0"
-                  " WHERE id = ? AND (state != 'confirmed' OR reference = ?1)",
-                  error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  /* a single UPDATE is one transaction, committed and synced */
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "erasing a confirmed request");
-      goto out;
-    }
-  if (!check_changed_one (self, id, error))
-    goto out;
-
-  ok = checkpoint_truncate (self, error);
-
-out:
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return erase_request (self,
+                       "UPDATE outbox SET state = 'confirmed', reference = ?2, body = NULL,"
+                       "                  provider_id = NULL, next_attempt_at = 0"
+                       " WHERE id = ?1 AND (state != 'confirmed' OR reference = ?2)",
+                       id, reference, "erasing a confirmed request", error);
 }
 
 /**
@@ -841,38 +855,15 @@ ww_outbox_mark_rejected (WwOutbox    *self,
                          const char  *id,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean ok = FALSE;
-  int rc;
-
   g_return_val_if_fail (WW_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_mutex_lock (&self->lock);
-
-  stmt = prepare (self->db,
-                  "UPDATE outbox SET state = 'failed', body = NULL, provider_id = NULL,"
-                  "                  next_attempt_at = 0"
-                  " WHERE id = ? AND state != 'confirmed'",
-                  error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "erasing a refused request");
-      goto out;
-    }
-  if (!check_changed_one (self, id, error))
-    goto out;
-
-  ok = checkpoint_truncate (self, error);
-
-out:
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return erase_request (self,
+                        "UPDATE outbox SET state = 'failed', body = NULL, provider_id = NULL,"
+                        "                  next_attempt_at = 0"
+                        " WHERE id = ?1 AND state != 'confirmed'",
+                        id, NULL, "erasing a refused request", error);
 }
 
 /**
