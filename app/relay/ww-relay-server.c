@@ -1,9 +1,12 @@
 /* ww-relay-server.c: the relay's HTTP routes
  *
- * SoupServer runs on the thread-default main context; each handler
- * answers before it returns. The store is synchronous SQLite, so a slow
- * disk holds up other clients for the length of one commit: acceptable
- * while one relay serves a handful of kiosks.
+ * SoupServer runs on the main context; a route that needs the store
+ * pauses its message and does its work in a worker thread, so that one
+ * client's commit never holds up another's request, and concurrent
+ * bookings can share a commit (see ww-relay-store-sqlite.c). A worker
+ * never touches the SoupServerMessage: it reads a copy of the request
+ * (an Exchange) and writes its answer there, which the main thread then
+ * puts on the message.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,15 +18,20 @@
 #include <string.h>
 
 #include "wegwijzer.h"
+#include "ww-relay-courier.h"
+#include "ww-relay-deadline.h"
+#include "ww-relay-pages.h"
 #include "ww-relay-server.h"
 
 #define MAX_STRING_CHARS 2000
 #define MAX_NAME_CHARS 80
+#define MAX_REASON_CHARS 500
 #define MAX_JSON_DEPTH 8
 #define MAX_HEADER_TOKEN 200
 #define REFERENCE_LENGTH 8
 #define PIN_DIGITS 6
 #define SALT_BYTES 16
+#define INBOX_LIMIT 200
 
 /* Easy to read aloud and to type from a slip of paper: no 0/O, 1/I/L. */
 static const char reference_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -52,12 +60,19 @@ static const char * const auth_failure_names[N_AUTH_FAILURES] = {
 
 /* Every route the relay serves, as data/openapi.yaml documents them; the
  * OpenAPI test reads this table from the source, so keep one route to a
- * line. The templates are also the route labels of /metrics. */
+ * line. The templates are also the route labels of /metrics; "{…}"
+ * matches one path segment. */
 typedef enum {
   ROUTE_HEALTHZ,
   ROUTE_METRICS,
   ROUTE_BOOKINGS,
   ROUTE_BOOKING,
+  ROUTE_ANSWER,
+  ROUTE_DIRECTORY,
+  ROUTE_STATUS_PAGE,
+  ROUTE_STATUS_CHECK,
+  ROUTE_INBOX,
+  ROUTE_INBOX_ANSWER,
   N_ROUTES
 } Route;
 
@@ -69,12 +84,22 @@ static const struct {
   [ROUTE_METRICS] = { "/metrics", "GET" },
   [ROUTE_BOOKINGS] = { "/v1/bookings", "POST" },
   [ROUTE_BOOKING] = { "/v1/bookings/{reference}", "GET" },
+  [ROUTE_ANSWER] = { "/v1/provider/bookings/{id}/answer", "POST" },
+  [ROUTE_DIRECTORY] = { "/v1/directory", "GET" },
+  [ROUTE_STATUS_PAGE] = { "/status", "GET" },
+  [ROUTE_STATUS_CHECK] = { "/status", "POST" },
+  [ROUTE_INBOX] = { "/inbox/{key}", "GET" },
+  [ROUTE_INBOX_ANSWER] = { "/inbox/{key}/bookings/{id}", "POST" },
 };
 
-#define BOOKING_PREFIX "/v1/bookings/"
+#define MAX_ROUTE_ARGS 2
 
 /* libsoup has no name for it (RFC 6585) */
 #define STATUS_TOO_MANY_REQUESTS 429
+
+/* Pages: no script, nothing from elsewhere, forms only to the relay. */
+#define PAGE_SECURITY_POLICY \
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 struct _WwRelayServer
 {
@@ -82,14 +107,22 @@ struct _WwRelayServer
 
   SoupServer       *soup;
   WwRelayStore     *store;
+  WwDirectory      *directory;
+  WwRelayCourier   *courier;
   gsize             max_body_bytes;
   guint             clock_skew;
+  char             *public_url;
+  guint             request_deadline;
+  gboolean          deadline_attached;
   WwRelayClockFunc  clock;
   gpointer          clock_data;
 
-  /* /metrics: counted since the start, as Prometheus counters are */
+  /* /metrics: counted since the start, as Prometheus counters are;
+   * workers count too, so under a lock */
+  GMutex            metrics_lock;
   GHashTable       *request_counts;   /* "route\tstatus" → guint64 * */
   guint64           bookings_created;
+  guint64           answers;
   guint64           auth_failures[N_AUTH_FAILURES];
   guint64           pin_lockouts;
 };
@@ -113,24 +146,100 @@ request_body_free (gpointer data)
   g_free (body);
 }
 
+/* One request and its answer, as a worker sees them. */
+typedef struct {
+  WwRelayServer      *self;
+  SoupServerMessage  *msg;            /* the main thread's only */
+  Route               route;
+  char               *args[MAX_ROUTE_ARGS];
+  SoupMessageHeaders *headers;        /* the request's, read only */
+  GByteArray         *body;           /* NULL when it was too large */
+  GHashTable         *query;          /* owned */
+  char               *client_key;
+  gint64              now;
+
+  guint               status;
+  char               *content_type;
+  char               *response;
+  GPtrArray          *response_headers;   /* name, value, name, value, … */
+  gboolean            booking_created;
+} Exchange;
+
 static void
-answer_json (SoupServerMessage *msg,
-             guint              status,
-             const char        *content_type,
-             const char        *text)
+exchange_free (Exchange *ex)
 {
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
-                                    text, strlen (text));
+  g_clear_object (&ex->self);
+  g_clear_object (&ex->msg);
+  for (guint i = 0; i < MAX_ROUTE_ARGS; i++)
+    g_free (ex->args[i]);
+  g_clear_pointer (&ex->headers, soup_message_headers_unref);
+  g_clear_pointer (&ex->body, g_byte_array_unref);
+  g_clear_pointer (&ex->query, g_hash_table_unref);
+  g_free (ex->client_key);
+  g_free (ex->content_type);
+  g_free (ex->response);
+  g_clear_pointer (&ex->response_headers, g_ptr_array_unref);
+  g_free (ex);
+}
+
+static const char *
+request_header (Exchange   *ex,
+                const char *name)
+{
+  return soup_message_headers_get_one (ex->headers, name);
+}
+
+static void
+add_response_header (Exchange   *ex,
+                     const char *name,
+                     const char *value)
+{
+  g_ptr_array_add (ex->response_headers, g_strdup (name));
+  g_ptr_array_add (ex->response_headers, g_strdup (value));
+}
+
+static void
+answer_text (Exchange   *ex,
+             guint       status,
+             const char *content_type,
+             const char *text)
+{
+  ex->status = status;
+  g_free (ex->content_type);
+  ex->content_type = g_strdup (content_type);
+  g_free (ex->response);
+  ex->response = g_strdup (text);
+}
+
+static void
+answer_json (Exchange   *ex,
+             guint       status,
+             const char *text)
+{
+  answer_text (ex, status, "application/json", text);
+}
+
+static void
+answer_html (Exchange   *ex,
+             guint       status,
+             char       *html)
+{
+  answer_text (ex, status, "text/html; charset=utf-8", html);
+  g_free (html);
+  add_response_header (ex, "Content-Security-Policy", PAGE_SECURITY_POLICY);
+  add_response_header (ex, "Referrer-Policy", "no-referrer");
+  add_response_header (ex, "X-Content-Type-Options", "nosniff");
+  /* a status or an inbox is nobody else's: never kept by a cache */
+  add_response_header (ex, "Cache-Control", "no-store");
 }
 
 /* RFC 9457 problem details; @detail says what is wrong, for a person. */
 static void
-answer_problem (SoupServerMessage *msg,
-                guint              status,
-                const char        *slug,
-                const char        *title,
-                const char        *detail)
+answer_problem (Exchange   *ex,
+                guint       status,
+                const char *slug,
+                const char *title,
+                const char *detail)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -150,7 +259,7 @@ answer_problem (SoupServerMessage *msg,
 
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
-  answer_json (msg, status, "application/problem+json", text);
+  answer_text (ex, status, "application/problem+json", text);
 }
 
 static gint64
@@ -162,45 +271,59 @@ get_now (WwRelayServer *self)
 }
 
 static void
-answer_unauthorized (WwRelayServer     *self,
-                     SoupServerMessage *msg,
-                     AuthFailure        reason,
-                     const char        *detail)
+count_auth_failure (WwRelayServer *self,
+                    AuthFailure    reason)
 {
+  g_mutex_lock (&self->metrics_lock);
   self->auth_failures[reason]++;
-  answer_problem (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+  g_mutex_unlock (&self->metrics_lock);
+}
+
+static void
+answer_unauthorized (Exchange    *ex,
+                     AuthFailure  reason,
+                     const char  *detail)
+{
+  count_auth_failure (ex->self, reason);
+  answer_problem (ex, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                   "The request is not signed by a known device", detail);
 }
 
 static void
-answer_bad_request (SoupServerMessage *msg,
-                    const char        *detail)
+answer_bad_request (Exchange   *ex,
+                    const char *detail)
 {
-  answer_problem (msg, SOUP_STATUS_BAD_REQUEST, "invalid-request",
+  answer_problem (ex, SOUP_STATUS_BAD_REQUEST, "invalid-request",
                   "The request is not valid", detail);
 }
 
 static void
-answer_too_large (SoupServerMessage *msg,
-                  gsize              max)
+answer_not_found (Exchange   *ex,
+                  const char *detail)
 {
-  g_autofree char *detail = g_strdup_printf ("the body is over the limit of %" G_GSIZE_FORMAT " bytes", max);
-
-  answer_problem (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
-                  "The request body is too large", detail);
-  /* The rest of the body is not wanted; do not wait for another request
-   * on this connection. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
+  answer_problem (ex, SOUP_STATUS_NOT_FOUND, "not-found", "Not found", detail);
 }
 
 static void
-answer_internal_error (SoupServerMessage *msg,
-                       const GError      *error)
+answer_too_large (Exchange *ex)
+{
+  g_autofree char *detail = g_strdup_printf ("the body is over the limit of %" G_GSIZE_FORMAT " bytes",
+                                             ex->self->max_body_bytes);
+
+  answer_problem (ex, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                  "The request body is too large", detail);
+  /* The rest of the body is not wanted; do not wait for another request
+   * on this connection. */
+  add_response_header (ex, "Connection", "close");
+}
+
+static void
+answer_internal_error (Exchange     *ex,
+                       const GError *error)
 {
   /* Store messages name tables and keys, never personal data */
   g_warning ("Store failed: %s", error->message);
-  answer_problem (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+  answer_problem (ex, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                   "The relay could not do this now",
                   "the relay's store failed; try again later");
 }
@@ -244,9 +367,32 @@ early_handler_cb (SoupServer        *server,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) self->max_body_bytes)
     {
+      g_autofree char *detail = g_strdup_printf ("the body is over the limit of %" G_GSIZE_FORMAT " bytes",
+                                                 self->max_body_bytes);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
       /* With "Expect: 100-continue" the client never sends the body;
        * otherwise libsoup drains it, and nothing keeps it. */
-      answer_too_large (msg, self->max_body_bytes);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "urn:wegwijzer:problem:too-large");
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, "The request body is too large");
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+      json_builder_set_member_name (builder, "detail");
+      json_builder_add_string_value (builder, detail);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = json_to_string (root, FALSE);
+
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_COPY,
+                                        text, strlen (text));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
       return;
     }
 
@@ -651,14 +797,17 @@ pin_matches (const char *pin_hash,
   return difference == 0;
 }
 
+
 static char *
-booking_answer (const char *id,
-                const char *reference,
-                const char *pin,
-                const char *status)
+booking_answer (WwRelayServer *self,
+                const char    *id,
+                const char    *reference,
+                const char    *pin,
+                const char    *status)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *status_url = g_strdup_printf ("%s/status?reference=%s", self->public_url, reference);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -669,63 +818,97 @@ booking_answer (const char *id,
   json_builder_add_string_value (builder, pin);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, status);
+  json_builder_set_member_name (builder, "status_url");
+  json_builder_add_string_value (builder, status_url);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
 }
 
-/* Whoever signed the request, or FALSE with the answer given. */
-static gboolean
-authenticate (WwRelayServer     *self,
-              SoupServerMessage *msg,
-              const GByteArray  *body,
-              const char       **device_id_out,
-              const char       **msg_id_out)
+typedef enum {
+  SIGNER_DEVICE,
+  SIGNER_PROVIDER,
+} Signer;
+
+/* Whoever signed the request, or NULL with the answer given. A device
+ * signs with its own secret under X-Wegwijzer-Device; a provider with
+ * its webhook secret under X-Wegwijzer-Provider. */
+static const char *
+authenticate (Exchange *ex,
+              Signer    signer)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *device_id = soup_message_headers_get_one (headers, "X-Wegwijzer-Device");
-  const char *msg_id = soup_message_headers_get_one (headers, "webhook-id");
-  const char *timestamp = soup_message_headers_get_one (headers, "webhook-timestamp");
-  const char *signature = soup_message_headers_get_one (headers, "webhook-signature");
+  WwRelayServer *self = ex->self;
+  const char *id_header = signer == SIGNER_DEVICE ? "X-Wegwijzer-Device" : "X-Wegwijzer-Provider";
+  const char *signer_id = request_header (ex, id_header);
+  const char *msg_id = request_header (ex, "webhook-id");
+  const char *timestamp = request_header (ex, "webhook-timestamp");
+  const char *signature = request_header (ex, "webhook-signature");
   g_autofree char *secret = NULL;
+  g_autofree char *seen_key = NULL;
   g_autoptr(GError) error = NULL;
   gboolean revoked = FALSE;
   gboolean seen = FALSE;
 
-  if (device_id == NULL || msg_id == NULL || timestamp == NULL || signature == NULL)
+  if (signer_id == NULL || msg_id == NULL || timestamp == NULL || signature == NULL)
     {
-      answer_unauthorized (self, msg, AUTH_FAILURE_UNSIGNED,
-                           "the request is not signed: it needs the headers X-Wegwijzer-Device, "
-                                "webhook-id, webhook-timestamp and webhook-signature");
-      return FALSE;
+      g_autofree char *detail = g_strdup_printf ("the request is not signed: it needs the headers %s, "
+                                                 "webhook-id, webhook-timestamp and webhook-signature",
+                                                 id_header);
+
+      answer_unauthorized (ex, AUTH_FAILURE_UNSIGNED, detail);
+      return NULL;
     }
-  if (!is_header_token (device_id) || !is_header_token (msg_id))
+  if (!is_header_token (signer_id) || !is_header_token (msg_id))
     {
-      answer_unauthorized (self, msg, AUTH_FAILURE_MALFORMED,
-                           "X-Wegwijzer-Device and webhook-id must be 1 to 200 visible characters");
-      return FALSE;
+      g_autofree char *detail = g_strdup_printf ("%s and webhook-id must be 1 to 200 visible characters",
+                                                 id_header);
+
+      answer_unauthorized (ex, AUTH_FAILURE_MALFORMED, detail);
+      return NULL;
     }
 
-  if (!ww_relay_store_lookup_device (self->store, device_id, &secret, &revoked, &error))
+  if (signer == SIGNER_DEVICE)
     {
-      if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
-        answer_unauthorized (self, msg, AUTH_FAILURE_UNKNOWN_DEVICE,
-                             "the device in X-Wegwijzer-Device is not known to this relay");
-      else
-        answer_internal_error (msg, error);
-      return FALSE;
+      if (!ww_relay_store_lookup_device (self->store, signer_id, &secret, &revoked, &error))
+        {
+          if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+            answer_unauthorized (ex, AUTH_FAILURE_UNKNOWN_DEVICE,
+                                 "the device in X-Wegwijzer-Device is not known to this relay");
+          else
+            answer_internal_error (ex, error);
+          return NULL;
+        }
+      if (revoked)
+        {
+          answer_unauthorized (ex, AUTH_FAILURE_REVOKED, "the device in X-Wegwijzer-Device was revoked");
+          return NULL;
+        }
+      seen_key = g_strdup (signer_id);
     }
-  if (revoked)
+  else
     {
-      answer_unauthorized (self, msg, AUTH_FAILURE_REVOKED,
-                           "the device in X-Wegwijzer-Device was revoked");
-      return FALSE;
+      g_autoptr(WwRelayProvider) provider = ww_relay_store_lookup_provider (self->store, signer_id, &error);
+
+      if (provider == NULL && !g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+        {
+          answer_internal_error (ex, error);
+          return NULL;
+        }
+      if (provider == NULL || provider->secret == NULL)
+        {
+          answer_unauthorized (ex, AUTH_FAILURE_UNKNOWN_DEVICE,
+                               "the provider in X-Wegwijzer-Provider has no webhook secret on this relay");
+          return NULL;
+        }
+      secret = g_steal_pointer (&provider->secret);
+      /* kept apart from device ids in the replay table */
+      seen_key = g_strconcat ("provider:", signer_id, NULL);
     }
 
   if (!ww_signature_verify (secret, msg_id, timestamp, signature,
-                            body->data, body->len,
-                            get_now (self), self->clock_skew,
+                            ex->body->data, ex->body->len,
+                            ex->now, self->clock_skew,
                             &error))
     {
       AuthFailure reason = AUTH_FAILURE_MALFORMED;
@@ -734,37 +917,86 @@ authenticate (WwRelayServer     *self,
         reason = AUTH_FAILURE_BAD_SIGNATURE;
       else if (g_error_matches (error, WW_SIGNATURE_ERROR, WW_SIGNATURE_ERROR_EXPIRED))
         reason = AUTH_FAILURE_CLOCK_SKEW;
-      answer_unauthorized (self, msg, reason, error->message);
-      return FALSE;
+      answer_unauthorized (ex, reason, error->message);
+      return NULL;
     }
 
-  /* Checked here to refuse early; the booking's transaction marks it
-   * seen for good. */
-  if (!ww_relay_store_message_seen (self->store, device_id, msg_id, &seen, &error))
+  /* A booking's transaction marks its message seen for good; anything
+   * else is marked here. */
+  if (signer == SIGNER_DEVICE)
     {
-      answer_internal_error (msg, error);
-      return FALSE;
+      if (!ww_relay_store_message_seen (self->store, seen_key, msg_id, &seen, &error))
+        {
+          answer_internal_error (ex, error);
+          return NULL;
+        }
+    }
+  else if (!ww_relay_store_remember_message (self->store, seen_key, msg_id, ex->now, &error))
+    {
+      if (!g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED))
+        {
+          answer_internal_error (ex, error);
+          return NULL;
+        }
+      seen = TRUE;
     }
   if (seen)
     {
-      answer_unauthorized (self, msg, AUTH_FAILURE_REPLAYED,
+      answer_unauthorized (ex, AUTH_FAILURE_REPLAYED,
                            "this webhook-id was already used; sign every attempt with a new one");
-      return FALSE;
+      return NULL;
     }
 
-  *device_id_out = device_id;
-  *msg_id_out = msg_id;
-  return TRUE;
+  return signer_id;
+}
+
+/* The body as text, checked for what every JSON route refuses; NULL
+ * with the answer given. */
+static JsonParser *
+parse_json_body (Exchange *ex)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = (const char *) ex->body->data;
+
+  if (!g_utf8_validate (text, ex->body->len, NULL))
+    {
+      answer_bad_request (ex, "the body is not UTF-8 text");
+      return NULL;
+    }
+  if (!json_depth_within (text, ex->body->len, MAX_JSON_DEPTH))
+    {
+      g_autofree char *detail = g_strdup_printf ("the body is nested deeper than %d levels", MAX_JSON_DEPTH);
+
+      answer_bad_request (ex, detail);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (ex->body->len == 0 ||
+      !json_parser_load_from_data (parser, text, ex->body->len, &error))
+    {
+      g_autofree char *detail = g_strdup_printf ("the body is not valid JSON: %s",
+                                                 error ? error->message : "it is empty");
+
+      answer_bad_request (ex, detail);
+      return NULL;
+    }
+  if (!strings_within (json_parser_get_root (parser), NULL, &error))
+    {
+      answer_bad_request (ex, error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&parser);
 }
 
 static void
-handle_create_booking (WwRelayServer     *self,
-                       SoupServerMessage *msg)
+handle_create_booking (Exchange *ex)
 {
-  RequestBody *request = g_object_get_data (G_OBJECT (msg), "ww-request-body");
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *device_id = NULL;
-  const char *msg_id = NULL;
+  WwRelayServer *self = ex->self;
+  const char *device_id;
+  const char *msg_id = request_header (ex, "webhook-id");
   const char *idempotency_key;
   const char *provider_id;
   g_autoptr(JsonParser) parser = NULL;
@@ -772,67 +1004,37 @@ handle_create_booking (WwRelayServer     *self,
   g_autofree char *request_hash = NULL;
   g_autofree char *answered_body = NULL;
   guint answered_status = 0;
-  gint64 now = get_now (self);
   gboolean created = FALSE;
 
-  if (request == NULL || request->too_large)
-    {
-      answer_too_large (msg, self->max_body_bytes);
-      return;
-    }
-
-  if (!authenticate (self, msg, request->data, &device_id, &msg_id))
+  if (!(device_id = authenticate (ex, SIGNER_DEVICE)))
     return;
 
-  idempotency_key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  idempotency_key = request_header (ex, "Idempotency-Key");
   if (idempotency_key == NULL)
     {
-      answer_bad_request (msg, "the header Idempotency-Key is missing; send a new random key "
-                               "for each booking and the same one when retrying it");
+      answer_bad_request (ex, "the header Idempotency-Key is missing; send a new random key "
+                              "for each booking and the same one when retrying it");
       return;
     }
   if (!is_header_token (idempotency_key))
     {
-      answer_bad_request (msg, "Idempotency-Key must be 1 to 200 visible characters");
+      answer_bad_request (ex, "Idempotency-Key must be 1 to 200 visible characters");
       return;
     }
 
-  if (!g_utf8_validate ((const char *) request->data->data, request->data->len, NULL))
-    {
-      answer_bad_request (msg, "the body is not UTF-8 text");
-      return;
-    }
-  if (!json_depth_within ((const char *) request->data->data, request->data->len, MAX_JSON_DEPTH))
-    {
-      g_autofree char *detail = g_strdup_printf ("the body is nested deeper than %d levels", MAX_JSON_DEPTH);
-
-      answer_bad_request (msg, detail);
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (request->data->len == 0 ||
-      !json_parser_load_from_data (parser, (const char *) request->data->data,
-                                   request->data->len, &error))
-    {
-      g_autofree char *detail = g_strdup_printf ("the body is not valid JSON: %s",
-                                                 error ? error->message : "it is empty");
-
-      answer_bad_request (msg, detail);
-      return;
-    }
+  if (!(parser = parse_json_body (ex)))
+    return;
   if (!(provider_id = validate_booking (json_parser_get_root (parser), &error)))
     {
-      answer_bad_request (msg, error->message);
+      answer_bad_request (ex, error->message);
       return;
     }
 
   /* the payload is stored as a C string: make sure it ends */
-  g_byte_array_append (request->data, (const guint8 *) "", 1);
-  g_byte_array_set_size (request->data, request->data->len - 1);
+  g_byte_array_append (ex->body, (const guint8 *) "", 1);
+  g_byte_array_set_size (ex->body, ex->body->len - 1);
 
-  request_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                              request->data->data, request->data->len);
+  request_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, ex->body->data, ex->body->len);
 
   /* A reference drawn twice is refused by the UNIQUE constraint; with
    * 31^8 references a second clash in a row means something else. */
@@ -842,25 +1044,26 @@ handle_create_booking (WwRelayServer     *self,
       g_autofree char *reference = new_reference ();
       g_autofree char *pin = new_pin ();
       g_autofree char *pin_hash = new_pin_hash (pin);
-      g_autofree char *answer = booking_answer (id, reference, pin, "received");
+      g_autofree char *answer = booking_answer (self, id, reference, pin, WW_RELAY_STATUS_RECEIVED);
       WwRelayNewBooking booking = {
         .id = id,
         .reference = reference,
         .pin_hash = pin_hash,
         .provider_id = provider_id,
-        .status = "received",
-        .payload = (const char *) request->data->data,
-        .created_at = now,
+        .status = WW_RELAY_STATUS_RECEIVED,
+        .payload = (const char *) ex->body->data,
+        .created_at = ex->now,
       };
       WwRelayRequestKeys keys = {
         .device_id = device_id,
         .msg_id = msg_id,
         .idempotency_key = idempotency_key,
         .request_hash = request_hash,
-        .now = now,
+        .now = ex->now,
       };
 
       g_clear_error (&error);
+      g_clear_pointer (&answered_body, g_free);
       created = ww_relay_store_create_booking (self->store, &keys, &booking,
                                                SOUP_STATUS_CREATED, answer,
                                                &answered_status, &answered_body,
@@ -868,7 +1071,7 @@ handle_create_booking (WwRelayServer     *self,
       /* a kept answer holds another booking's id: only a new one is
        * answered with the text just made */
       if (created && g_strcmp0 (answered_body, answer) == 0)
-        self->bookings_created++;
+        ex->booking_created = TRUE;
       if (!created && !g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN))
         break;
     }
@@ -876,17 +1079,17 @@ handle_create_booking (WwRelayServer     *self,
   if (!created)
     {
       if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_KEY_REUSED))
-        answer_problem (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+        answer_problem (ex, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency-key-reused",
                         "The Idempotency-Key was used for another request", error->message);
       else if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED))
-        answer_unauthorized (self, msg, AUTH_FAILURE_REPLAYED,
+        answer_unauthorized (ex, AUTH_FAILURE_REPLAYED,
                              "this webhook-id was already used; sign every attempt with a new one");
       else
-        answer_internal_error (msg, error);
+        answer_internal_error (ex, error);
       return;
     }
 
-  answer_json (msg, answered_status, "application/json", answered_body);
+  answer_json (ex, answered_status, answered_body);
 }
 
 /* The key a client's wrong PINs are counted under. The address is
@@ -901,130 +1104,593 @@ dup_client_key (SoupServerMessage *msg)
   return g_strconcat ("client:", hash, NULL);
 }
 
-/* Whether @reference_key or @client_key has had too many wrong PINs; if
- * so the answer (429) is given. */
-static gboolean
-pin_locked (WwRelayServer     *self,
-            SoupServerMessage *msg,
-            const char        *reference_key,
-            const char        *client_key,
-            gint64             now)
+typedef enum {
+  LOOKUP_FOUND,
+  LOOKUP_NOT_FOUND,   /* unknown, or a wrong PIN: the same to the asker */
+  LOOKUP_LOCKED,
+  LOOKUP_FAILED,
+} LookupResult;
+
+/* A booking by reference and PIN, with the wrong-PIN limits; shared by
+ * the API and the status page. *retry_after is set when locked. */
+static LookupResult
+lookup_with_pin (Exchange         *ex,
+                 const char       *reference_text,
+                 const char       *pin,
+                 WwRelayBooking  **booking_out,
+                 gint64           *retry_after,
+                 GError          **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *retry_after = NULL;
-  g_autofree char *detail = NULL;
+  WwRelayServer *self = ex->self;
+  g_autofree char *reference = g_ascii_strup (reference_text, -1);
+  g_autofree char *reference_key = NULL;
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 reference_until = 0;
   gint64 client_until = 0;
-  gint64 until;
-
-  if ((reference_key != NULL &&
-       !ww_relay_store_pin_locked_until (self->store, reference_key, now,
-                                         WW_RELAY_PIN_WINDOW_SECONDS,
-                                         WW_RELAY_PIN_LIMIT_PER_REFERENCE,
-                                         &reference_until, &error)) ||
-      !ww_relay_store_pin_locked_until (self->store, client_key, now,
-                                        WW_RELAY_PIN_WINDOW_SECONDS,
-                                        WW_RELAY_PIN_LIMIT_PER_CLIENT,
-                                        &client_until, &error))
-    {
-      answer_internal_error (msg, error);
-      return TRUE;
-    }
-
-  until = MAX (reference_until, client_until);
-  if (until <= now)
-    return FALSE;
-
-  self->pin_lockouts++;
-  retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, until - now);
-  detail = g_strdup_printf ("too many wrong PINs were tried for this reference or from this "
-                            "address; it is locked for a while: try again in %" G_GINT64_FORMAT
-                            " seconds", until - now);
-  answer_problem (msg, STATUS_TOO_MANY_REQUESTS, "pin-locked",
-                  "Locked after too many wrong PINs", detail);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Retry-After", retry_after);
-  return TRUE;
-}
-
-static void
-handle_booking_status (WwRelayServer     *self,
-                       SoupServerMessage *msg,
-                       const char        *reference_text)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *pin = soup_message_headers_get_one (headers, "X-Wegwijzer-Pin");
-  g_autofree char *reference = g_ascii_strup (reference_text, -1);
-  g_autofree char *status = NULL;
-  g_autofree char *pin_hash = NULL;
-  g_autofree char *reference_key = NULL;
-  g_autofree char *client_key = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gint64 now = get_now (self);
   gboolean well_formed;
-  gboolean found;
-
-  if (pin == NULL)
-    {
-      answer_bad_request (msg, "the header X-Wegwijzer-Pin is missing");
-      return;
-    }
+  const char *keys[3];
 
   /* Counted whether or not the reference exists, so that a lock tells
    * nothing about that either. A malformed reference never matches, and
    * counts against the client only. */
+  g_strdelimit (reference, " -", '\0');
   well_formed = strlen (reference) == REFERENCE_LENGTH &&
                 strspn (reference, reference_alphabet) == REFERENCE_LENGTH;
   if (well_formed)
     reference_key = g_strconcat ("reference:", reference, NULL);
-  client_key = dup_client_key (msg);
 
   /* before the PIN is looked at: a locked reference stays locked even
    * for the right PIN */
-  if (pin_locked (self, msg, reference_key, client_key, now))
-    return;
+  if ((reference_key != NULL &&
+       !ww_relay_store_pin_locked_until (self->store, reference_key, ex->now,
+                                         WW_RELAY_PIN_WINDOW_SECONDS,
+                                         WW_RELAY_PIN_LIMIT_PER_REFERENCE,
+                                         &reference_until, error)) ||
+      !ww_relay_store_pin_locked_until (self->store, ex->client_key, ex->now,
+                                        WW_RELAY_PIN_WINDOW_SECONDS,
+                                        WW_RELAY_PIN_LIMIT_PER_CLIENT,
+                                        &client_until, error))
+    return LOOKUP_FAILED;
 
-  found = well_formed &&
-          ww_relay_store_lookup_booking (self->store, reference, &status, &pin_hash, &error);
-  if (error != NULL && !g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+  if (MAX (reference_until, client_until) > ex->now)
     {
-      answer_internal_error (msg, error);
-      return;
+      g_mutex_lock (&self->metrics_lock);
+      self->pin_lockouts++;
+      g_mutex_unlock (&self->metrics_lock);
+      *retry_after = MAX (reference_until, client_until) - ex->now;
+      return LOOKUP_LOCKED;
+    }
+
+  if (well_formed)
+    booking = ww_relay_store_lookup_booking (self->store, reference, &local_error);
+  if (local_error != NULL && !g_error_matches (local_error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return LOOKUP_FAILED;
     }
 
   /* An unknown reference costs a hash too, and gets the same answer as
    * a wrong PIN, so that neither time nor text tells them apart. */
-  if (!pin_matches (found ? pin_hash : "sha256$00000000000000000000000000000000$-", pin) || !found)
+  if (!pin_matches (booking ? booking->pin_hash : "sha256$00000000000000000000000000000000$-", pin) ||
+      booking == NULL)
     {
-      const char *keys[] = { client_key, reference_key, NULL };
+      keys[0] = ex->client_key;
+      keys[1] = reference_key;
+      keys[2] = NULL;
+      if (!ww_relay_store_add_pin_failure (self->store, keys, ex->now,
+                                           WW_RELAY_PIN_WINDOW_SECONDS, error))
+        return LOOKUP_FAILED;
+      return LOOKUP_NOT_FOUND;
+    }
 
-      g_clear_error (&error);
-      if (!ww_relay_store_add_pin_failure (self->store, keys, now,
-                                           WW_RELAY_PIN_WINDOW_SECONDS, &error))
-        {
-          answer_internal_error (msg, error);
-          return;
-        }
-      answer_problem (msg, SOUP_STATUS_NOT_FOUND, "not-found", "No such booking",
-                      "no booking has this reference and PIN");
+  *booking_out = g_steal_pointer (&booking);
+  return LOOKUP_FOUND;
+}
+
+/* The booking as GET /v1/bookings/{reference} shows it: no PIN hash,
+ * nothing the visitor wrote. */
+static char *
+booking_status_json (const WwRelayBooking *booking)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reference");
+  json_builder_add_string_value (builder, booking->reference);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, booking->status);
+  json_builder_set_member_name (builder, "answer");
+  if (booking->answer_status == NULL)
+    json_builder_add_null_value (builder);
+  else
+    {
+      g_autoptr(GDateTime) answered = g_date_time_new_from_unix_utc (booking->answered_at);
+      g_autofree char *answered_text = answered ? g_date_time_format_iso8601 (answered) : NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, booking->answer_status);
+      json_builder_set_member_name (builder, "time");
+      if (booking->answer_time != NULL)
+        json_builder_add_string_value (builder, booking->answer_time);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "reason");
+      if (booking->answer_reason != NULL)
+        json_builder_add_string_value (builder, booking->answer_reason);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "answered_at");
+      json_builder_add_string_value (builder, answered_text ? answered_text : "");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+answer_locked (Exchange *ex,
+               gint64    retry_after)
+{
+  g_autofree char *retry_text = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
+  g_autofree char *detail = g_strdup_printf ("too many wrong PINs were tried for this reference or from this "
+                                             "address; it is locked for a while: try again in %" G_GINT64_FORMAT
+                                             " seconds", retry_after);
+
+  answer_problem (ex, STATUS_TOO_MANY_REQUESTS, "pin-locked", "Locked after too many wrong PINs", detail);
+  add_response_header (ex, "Retry-After", retry_text);
+}
+
+static void
+handle_booking_status (Exchange *ex)
+{
+  const char *pin = request_header (ex, "X-Wegwijzer-Pin");
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 retry_after = 0;
+
+  if (pin == NULL)
+    {
+      answer_bad_request (ex, "the header X-Wegwijzer-Pin is missing");
       return;
     }
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "reference");
-  json_builder_add_string_value (builder, reference);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, status);
-  json_builder_set_member_name (builder, "answer");
-  json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  answer_json (msg, SOUP_STATUS_OK, "application/json", text);
+  switch (lookup_with_pin (ex, ex->args[0], pin, &booking, &retry_after, &error))
+    {
+    case LOOKUP_FOUND:
+      text = booking_status_json (booking);
+      answer_json (ex, SOUP_STATUS_OK, text);
+      break;
+    case LOOKUP_NOT_FOUND:
+      answer_problem (ex, SOUP_STATUS_NOT_FOUND, "not-found", "No such booking",
+                      "no booking has this reference and PIN");
+      break;
+    case LOOKUP_LOCKED:
+      answer_locked (ex, retry_after);
+      break;
+    case LOOKUP_FAILED:
+    default:
+      answer_internal_error (ex, error);
+      break;
+    }
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/* An answer's parts, checked; the error names what is wrong. */
+static gboolean
+check_answer (const char  *status,
+              const char  *time_text,
+              const char  *reason,
+              char       **time_out,
+              GError     **error)
+{
+  if (g_strcmp0 (status, WW_RELAY_STATUS_ACCEPTED) == 0 ||
+      g_strcmp0 (status, WW_RELAY_STATUS_PROPOSED) == 0)
+    {
+      if (time_text == NULL || *time_text == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'time' is needed when 'status' is %s", status);
+          return FALSE;
+        }
+      if (!(*time_out = ww_relay_normalize_time (time_text)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'time' must be ISO 8601 with an offset, such as 2026-12-03T10:00:00+01:00");
+          return FALSE;
+        }
+    }
+  else if (g_strcmp0 (status, WW_RELAY_STATUS_DECLINED) == 0)
+    {
+      if (is_blank (reason))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'reason' is needed when 'status' is declined: say briefly why");
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "'status' must be accepted, proposed or declined");
+      return FALSE;
+    }
+
+  if (reason != NULL && g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "'reason' is longer than %d characters", MAX_REASON_CHARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+count_answer (WwRelayServer *self)
+{
+  g_mutex_lock (&self->metrics_lock);
+  self->answers++;
+  g_mutex_unlock (&self->metrics_lock);
+}
+
+static void
+handle_provider_answer (Exchange *ex)
+{
+  static const char * const members[] = { "status", "time", "reason", NULL };
+  const char *provider_id;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  const char *status;
+  const char *time_text;
+  const char *reason;
+
+  if (!(provider_id = authenticate (ex, SIGNER_PROVIDER)))
+    return;
+  if (!(parser = parse_json_body (ex)))
+    return;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      answer_bad_request (ex, "the body must be a JSON object");
+      return;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (!only_members (object, members, NULL, &error) ||
+      !(status = get_string_member (object, "status", "status", TRUE, &error)) ||
+      ((time_text = get_string_member (object, "time", "time", FALSE, &error)), error != NULL) ||
+      ((reason = get_string_member (object, "reason", "reason", FALSE, &error)), error != NULL) ||
+      !check_answer (status, time_text, reason, &time, &error))
+    {
+      answer_bad_request (ex, error->message);
+      return;
+    }
+
+  booking = ww_relay_store_answer_booking (ex->self->store, ex->args[0], provider_id, status,
+                                           time, g_str_equal (status, WW_RELAY_STATUS_DECLINED) ? reason : NULL,
+                                           ex->now, &error);
+  if (booking == NULL)
+    {
+      if (g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+        answer_not_found (ex, "this provider has no booking with this id");
+      else
+        answer_internal_error (ex, error);
+      return;
+    }
+
+  count_answer (ex->self);
+  text = booking_status_json (booking);
+  answer_json (ex, SOUP_STATUS_OK, text);
+}
+
+/* At most this many listings an answer; a kiosk asks again from
+ * X-Wegwijzer-Next-Since until an answer is empty. */
+#define DIRECTORY_PAGE 5000
+
+static void
+handle_directory (Exchange *ex)
+{
+  WwRelayServer *self = ex->self;
+  const char *since_text = ex->query ? g_hash_table_lookup (ex->query, "since") : NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next_text = NULL;
+  guint64 since = 0;
+  gint64 next = 0;
+
+  if (since_text != NULL &&
+      !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    {
+      answer_bad_request (ex, "'since' must be a change number: 0, or the X-Wegwijzer-Next-Since "
+                              "of the last answer");
+      return;
+    }
+  if (self->directory == NULL)
+    {
+      answer_problem (ex, SOUP_STATUS_SERVICE_UNAVAILABLE, "no-directory",
+                      "This relay serves no directory",
+                      "start the relay with --directory FILE to serve one");
+      return;
+    }
+
+  out = g_memory_output_stream_new_resizable ();
+  if (!ww_directory_write_changes (self->directory, since, DIRECTORY_PAGE, out, &next, NULL, &error) ||
+      !g_output_stream_write_all (out, "", 1, NULL, NULL, &error) ||
+      !g_output_stream_close (out, NULL, &error))
+    {
+      g_warning ("Cannot read the directory's changes: %s", error->message);
+      answer_problem (ex, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                      "The relay could not do this now",
+                      "the relay's directory could not be read; try again later");
+      return;
+    }
+
+  answer_text (ex, SOUP_STATUS_OK, "application/x-ndjson",
+               g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)));
+  next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next);
+  add_response_header (ex, "X-Wegwijzer-Next-Since", next_text);
+}
+
+static const char *
+page_language (Exchange   *ex,
+               GHashTable *form)
+{
+  const char *asked = form ? g_hash_table_lookup (form, "lang") : NULL;
+
+  if (asked == NULL && ex->query != NULL)
+    asked = g_hash_table_lookup (ex->query, "lang");
+  return ww_relay_pages_pick_language (asked, request_header (ex, "Accept-Language"));
+}
+
+static void
+handle_status_page (Exchange *ex)
+{
+  const char *reference = ex->query ? g_hash_table_lookup (ex->query, "reference") : NULL;
+  g_autofree char *shown = NULL;
+
+  /* what the QR code held; only shown back, never looked up here */
+  if (reference != NULL && g_utf8_validate (reference, -1, NULL) && strlen (reference) <= 16)
+    shown = g_ascii_strup (reference, -1);
+  answer_html (ex, SOUP_STATUS_OK, ww_relay_page_status_form (page_language (ex, NULL), shown, NULL));
+}
+
+/* A form body; NULL with the answer given when it is not one. */
+static GHashTable *
+parse_form (Exchange *ex)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_utf8_validate ((const char *) ex->body->data, ex->body->len, NULL) ||
+      memchr (ex->body->data, '\0', ex->body->len) != NULL)
+    {
+      answer_html (ex, SOUP_STATUS_BAD_REQUEST,
+                   ww_relay_page_message (page_language (ex, NULL), "Wegwijzer",
+                                          "The form could not be read."));
+      return NULL;
+    }
+  text = g_strndup ((const char *) ex->body->data, ex->body->len);
+  return soup_form_decode (text);
+}
+
+static void
+handle_status_check (Exchange *ex)
+{
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *language;
+  const char *reference;
+  const char *pin;
+  gint64 retry_after = 0;
+
+  if (!(form = parse_form (ex)))
+    return;
+  language = page_language (ex, form);
+  reference = g_hash_table_lookup (form, "reference");
+  pin = g_hash_table_lookup (form, "pin");
+
+  if (reference == NULL || pin == NULL || *reference == '\0' || strlen (reference) > 16 ||
+      strlen (pin) != PIN_DIGITS || strspn (pin, "0123456789") != PIN_DIGITS)
+    {
+      answer_html (ex, SOUP_STATUS_BAD_REQUEST,
+                   ww_relay_page_status_form (language, reference && strlen (reference) <= 16 ? reference : NULL,
+                                              ww_relay_page_status_error (language, "invalid")));
+      return;
+    }
+
+  switch (lookup_with_pin (ex, reference, pin, &booking, &retry_after, &error))
+    {
+    case LOOKUP_FOUND:
+      answer_html (ex, SOUP_STATUS_OK, ww_relay_page_status (language, booking));
+      break;
+    case LOOKUP_NOT_FOUND:
+      answer_html (ex, SOUP_STATUS_NOT_FOUND,
+                   ww_relay_page_status_form (language, reference,
+                                              ww_relay_page_status_error (language, "not-found")));
+      break;
+    case LOOKUP_LOCKED:
+      {
+        g_autofree char *retry_text = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
+
+        answer_html (ex, STATUS_TOO_MANY_REQUESTS,
+                     ww_relay_page_status_form (language, reference,
+                                                ww_relay_page_status_error (language, "locked")));
+        add_response_header (ex, "Retry-After", retry_text);
+      }
+      break;
+    case LOOKUP_FAILED:
+    default:
+      g_warning ("Store failed: %s", error->message);
+      answer_html (ex, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                   ww_relay_page_message (language, "Wegwijzer",
+                                          "The relay could not do this now; try again later."));
+      break;
+    }
+}
+
+/* The provider whose inbox the key in the path opens; NULL with a 404
+ * page given. */
+static char *
+open_inbox (Exchange   *ex,
+            const char *language)
+{
+  g_autoptr(GError) error = NULL;
+  char *provider_id = ww_relay_store_find_inbox (ex->self->store, ex->args[0], &error);
+
+  if (provider_id == NULL)
+    {
+      if (!g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+        g_warning ("Store failed: %s", error->message);
+      answer_html (ex, SOUP_STATUS_NOT_FOUND,
+                   ww_relay_page_message (language, "Wegwijzer",
+                                          g_str_equal (language, "nl")
+                                          ? "Deze link opent geen inbox. Vraag de beheerder om een nieuwe."
+                                          : "This link opens no inbox. Ask the administrator for a new one."));
+    }
+  return provider_id;
+}
+
+static void
+show_inbox (Exchange   *ex,
+            const char *language,
+            const char *provider_id,
+            guint       status,
+            const char *notice)
+{
+  g_autoptr(GPtrArray) bookings = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  bookings = ww_relay_store_list_provider_bookings (ex->self->store, provider_id, INBOX_LIMIT, &error);
+  if (bookings == NULL)
+    {
+      g_warning ("Store failed: %s", error->message);
+      answer_html (ex, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                   ww_relay_page_message (language, "Wegwijzer",
+                                          "The relay could not do this now; try again later."));
+      return;
+    }
+
+  /* the provider has seen these now */
+  for (guint i = 0; i < bookings->len; i++)
+    {
+      WwRelayBooking *booking = g_ptr_array_index (bookings, i);
+
+      if (g_str_equal (booking->status, WW_RELAY_STATUS_RECEIVED))
+        g_ptr_array_add (shown, booking->id);
+    }
+  g_ptr_array_add (shown, NULL);
+  if (!ww_relay_store_mark_delivered (ex->self->store, (const char * const *) shown->pdata, ex->now, &error))
+    g_warning ("Cannot mark bookings delivered: %s", error->message);
+
+  answer_html (ex, status, ww_relay_page_inbox (language, ex->args[0], provider_id, bookings, notice));
+}
+
+static void
+handle_inbox (Exchange *ex)
+{
+  const char *language = page_language (ex, NULL);
+  g_autofree char *provider_id = open_inbox (ex, language);
+
+  if (provider_id != NULL)
+    show_inbox (ex, language, provider_id, SOUP_STATUS_OK, NULL);
+}
+
+static void
+handle_inbox_answer (Exchange *ex)
+{
+  g_autoptr(GHashTable) form = NULL;
+  g_autofree char *provider_id = NULL;
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *time = NULL;
+  const char *language;
+  const char *action;
+  const char *time_text;
+  const char *reason;
+  const char *status = NULL;
+  const char *problem = NULL;
+  g_autofree char *stripped_reason = NULL;
+
+  if (!(form = parse_form (ex)))
+    return;
+  language = page_language (ex, form);
+  if (!(provider_id = open_inbox (ex, language)))
+    return;
+
+  action = g_hash_table_lookup (form, "action");
+  time_text = g_hash_table_lookup (form, "time");
+  reason = g_hash_table_lookup (form, "reason");
+  if (g_strcmp0 (action, "accept") == 0)
+    status = WW_RELAY_STATUS_ACCEPTED;
+  else if (g_strcmp0 (action, "propose") == 0)
+    status = WW_RELAY_STATUS_PROPOSED;
+  else if (g_strcmp0 (action, "decline") == 0)
+    status = WW_RELAY_STATUS_DECLINED;
+
+  if (status == NULL)
+    problem = "bad-action";
+  else if (!g_str_equal (status, WW_RELAY_STATUS_DECLINED) && (time_text == NULL || *time_text == '\0'))
+    problem = "no-time";
+  else if (g_str_equal (status, WW_RELAY_STATUS_DECLINED) && is_blank (reason))
+    problem = "no-reason";
+  else if (reason != NULL && g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
+    problem = "bad-reason";
+  else if (!check_answer (status, time_text, reason, &time, &error))
+    problem = "bad-time";
+
+  if (problem != NULL)
+    {
+      show_inbox (ex, language, provider_id, SOUP_STATUS_BAD_REQUEST,
+                  ww_relay_page_inbox_error (language, problem));
+      return;
+    }
+
+  stripped_reason = g_str_equal (status, WW_RELAY_STATUS_DECLINED) ? g_strstrip (g_strdup (reason)) : NULL;
+  booking = ww_relay_store_answer_booking (ex->self->store, ex->args[1], provider_id, status, time,
+                                           stripped_reason, ex->now, &error);
+  if (booking == NULL)
+    {
+      if (!g_error_matches (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND))
+        g_warning ("Store failed: %s", error->message);
+      answer_html (ex, SOUP_STATUS_NOT_FOUND,
+                   ww_relay_page_message (language, "Wegwijzer",
+                                          g_str_equal (language, "nl")
+                                          ? "Deze aanvraag staat niet in uw inbox."
+                                          : "This request is not in your inbox."));
+      return;
+    }
+
+  count_answer (ex->self);
+  /* Post/Redirect/Get: a reload does not send the answer twice */
+  {
+    g_autofree char *location = g_strdup_printf ("/inbox/%s?lang=%s&answered=%s#booking-%s",
+                                                 ex->args[0], language, booking->id, booking->id);
+
+    ex->status = SOUP_STATUS_SEE_OTHER;
+    g_free (ex->content_type);
+    ex->content_type = g_strdup ("text/plain; charset=utf-8");
+    g_free (ex->response);
+    ex->response = g_strdup ("");
+    add_response_header (ex, "Location", location);
+    add_response_header (ex, "Cache-Control", "no-store");
+  }
 }
 
 static void
@@ -1046,10 +1712,11 @@ compare_keys (const void *a,
  * reference or a device id: routes are templates, and requests to
  * paths the relay does not serve are counted as "unmatched". */
 static void
-handle_metrics (WwRelayServer     *self,
-                SoupServerMessage *msg)
+handle_metrics (Exchange *ex)
 {
+  WwRelayServer *self = ex->self;
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->metrics_lock);
   g_autofree const char **keys = NULL;
   guint n_keys = 0;
 
@@ -1072,6 +1739,10 @@ handle_metrics (WwRelayServer     *self,
   g_string_append_printf (text, "wegwijzer_relay_bookings_total %" G_GUINT64_FORMAT "\n",
                           self->bookings_created);
 
+  append_counter_header (text, "wegwijzer_relay_answers_total",
+                         "Answers from providers, through the API or the inbox.");
+  g_string_append_printf (text, "wegwijzer_relay_answers_total %" G_GUINT64_FORMAT "\n", self->answers);
+
   append_counter_header (text, "wegwijzer_relay_auth_failures_total",
                          "Requests refused with 401, by reason.");
   for (guint i = 0; i < N_AUTH_FAILURES; i++)
@@ -1084,38 +1755,170 @@ handle_metrics (WwRelayServer     *self,
   g_string_append_printf (text, "wegwijzer_relay_pin_lockouts_total %" G_GUINT64_FORMAT "\n",
                           self->pin_lockouts);
 
-  answer_json (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text->str);
+  answer_text (ex, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text->str);
+}
+
+/* Whether @path fits @template; "{…}" segments are copied to @args. */
+static gboolean
+match_template (const char *template,
+                const char *path,
+                char      **args)
+{
+  g_auto(GStrv) want = g_strsplit (template, "/", -1);
+  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+  guint n_args = 0;
+
+  if (g_strv_length (want) != g_strv_length (have))
+    return FALSE;
+
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      if (want[i][0] == '{')
+        {
+          if (have[i][0] == '\0')
+            return FALSE;
+        }
+      else if (!g_str_equal (want[i], have[i]))
+        return FALSE;
+    }
+
+  for (guint i = 0; want[i] != NULL && args != NULL; i++)
+    if (want[i][0] == '{' && n_args < MAX_ROUTE_ARGS)
+      args[n_args++] = g_strdup (have[i]);
+  return TRUE;
+}
+
+/* The route of @path and @method. When the path is served but not for
+ * this method, returns N_ROUTES with *allowed set to the methods it
+ * takes; when nothing is at the path, *allowed is NULL. */
+static Route
+match_route (const char  *path,
+             const char  *method,
+             char       **args,
+             char       **allowed)
+{
+  g_autoptr(GString) methods = NULL;
+
+  for (guint i = 0; i < N_ROUTES; i++)
+    {
+      if (!match_template (routes[i].path, path, NULL))
+        continue;
+
+      /* HEAD goes wherever GET does; libsoup leaves out the body */
+      if (method != NULL &&
+          (g_str_equal (method, routes[i].method) ||
+           (g_str_equal (routes[i].method, "GET") && g_str_equal (method, "HEAD"))))
+        {
+          match_template (routes[i].path, path, args);
+          return i;
+        }
+
+      if (methods == NULL)
+        methods = g_string_new (routes[i].method);
+      else
+        g_string_append_printf (methods, ", %s", routes[i].method);
+    }
+
+  if (allowed != NULL)
+    *allowed = methods ? g_string_free (g_steal_pointer (&methods), FALSE) : NULL;
+  return N_ROUTES;
 }
 
 static void
-answer_method_not_allowed (SoupServerMessage *msg,
-                           const char        *allowed)
+handle_exchange (Exchange *ex)
 {
-  g_autofree char *detail = g_strdup_printf ("%s is not allowed here; use %s",
-                                             soup_server_message_get_method (msg), allowed);
-
-  answer_problem (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
-                  "Method not allowed", detail);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  switch (ex->route)
+    {
+    case ROUTE_HEALTHZ:
+      answer_json (ex, SOUP_STATUS_OK, "{\"status\":\"ok\"}");
+      break;
+    case ROUTE_METRICS:
+      handle_metrics (ex);
+      break;
+    case ROUTE_BOOKINGS:
+      handle_create_booking (ex);
+      break;
+    case ROUTE_BOOKING:
+      handle_booking_status (ex);
+      break;
+    case ROUTE_ANSWER:
+      handle_provider_answer (ex);
+      break;
+    case ROUTE_DIRECTORY:
+      handle_directory (ex);
+      break;
+    case ROUTE_STATUS_PAGE:
+      handle_status_page (ex);
+      break;
+    case ROUTE_STATUS_CHECK:
+      handle_status_check (ex);
+      break;
+    case ROUTE_INBOX:
+      handle_inbox (ex);
+      break;
+    case ROUTE_INBOX_ANSWER:
+      handle_inbox_answer (ex);
+      break;
+    case N_ROUTES:
+    default:
+      g_assert_not_reached ();
+    }
 }
 
-static Route
-match_route (const char *path)
+/* Main thread: puts the answer on the message. */
+static void
+apply_exchange (Exchange *ex)
 {
-  const char *reference;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (ex->msg);
 
-  for (guint i = 0; i < N_ROUTES; i++)
-    if (i != ROUTE_BOOKING && g_str_equal (path, routes[i].path))
-      return i;
+  soup_server_message_set_status (ex->msg, ex->status, NULL);
+  soup_server_message_set_response (ex->msg, ex->content_type, SOUP_MEMORY_COPY,
+                                    ex->response, strlen (ex->response));
+  for (guint i = 0; i + 1 < ex->response_headers->len; i += 2)
+    soup_message_headers_replace (headers, g_ptr_array_index (ex->response_headers, i),
+                                  g_ptr_array_index (ex->response_headers, i + 1));
 
-  if (g_str_has_prefix (path, BOOKING_PREFIX))
+  if (ex->booking_created)
     {
-      reference = path + strlen (BOOKING_PREFIX);
-      if (*reference != '\0' && strchr (reference, '/') == NULL)
-        return ROUTE_BOOKING;
+      g_mutex_lock (&ex->self->metrics_lock);
+      ex->self->bookings_created++;
+      g_mutex_unlock (&ex->self->metrics_lock);
+      if (ex->self->courier != NULL)
+        ww_relay_courier_kick (ex->self->courier);
     }
+}
 
-  return N_ROUTES;
+static void
+exchange_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  handle_exchange (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+exchange_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Exchange *ex = g_task_get_task_data (G_TASK (result));
+
+  apply_exchange (ex);
+  soup_server_message_unpause (ex->msg);
+}
+
+static gboolean
+route_needs_store (Route route)
+{
+  return route != ROUTE_HEALTHZ && route != ROUTE_METRICS && route != ROUTE_STATUS_PAGE;
+}
+
+static gboolean
+route_takes_body (Route route)
+{
+  return g_str_equal (routes[route].method, "POST");
 }
 
 /* One handler for every path, so that the early handler (which libsoup
@@ -1128,42 +1931,76 @@ handler_cb (SoupServer        *server,
             gpointer           user_data)
 {
   WwRelayServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  Route route = match_route (path);
+  RequestBody *request = g_object_get_data (G_OBJECT (msg), "ww-request-body");
+  g_autofree char *allowed = NULL;
+  g_autoptr(GTask) task = NULL;
+  Exchange *ex;
 
-  if (route == N_ROUTES)
+  /* answered by the early handler already */
+  if (request == NULL)
+    return;
+
+  ex = g_new0 (Exchange, 1);
+  ex->self = g_object_ref (self);
+  ex->msg = g_object_ref (msg);
+  ex->response_headers = g_ptr_array_new_with_free_func (g_free);
+  ex->headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
+  ex->now = get_now (self);
+  ex->route = match_route (path, soup_server_message_get_method (msg), ex->args, &allowed);
+
+  if (ex->route == N_ROUTES)
     {
-      answer_problem (msg, SOUP_STATUS_NOT_FOUND, "not-found", "Not found",
-                      "there is nothing at this path");
+      if (allowed == NULL)
+        answer_not_found (ex, "there is nothing at this path");
+      else
+        {
+          g_autofree char *detail = g_strdup_printf ("%s is not allowed here; use %s",
+                                                     soup_server_message_get_method (msg), allowed);
+
+          answer_problem (ex, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                          "Method not allowed", detail);
+          add_response_header (ex, "Allow", allowed);
+        }
+      apply_exchange (ex);
+      exchange_free (ex);
       return;
     }
 
-  /* HEAD goes wherever GET does; libsoup leaves out the body */
-  if (!g_str_equal (method, routes[route].method) &&
-      !(g_str_equal (routes[route].method, "GET") && method == SOUP_METHOD_HEAD))
+  if (route_takes_body (ex->route) && request->too_large)
     {
-      answer_method_not_allowed (msg, routes[route].method);
+      answer_too_large (ex);
+      apply_exchange (ex);
+      exchange_free (ex);
       return;
     }
 
-  switch (route)
+  ex->body = g_byte_array_ref (request->data);
+  if (query != NULL)
     {
-    case ROUTE_HEALTHZ:
-      answer_json (msg, SOUP_STATUS_OK, "application/json", "{\"status\":\"ok\"}");
-      break;
-    case ROUTE_METRICS:
-      handle_metrics (self, msg);
-      break;
-    case ROUTE_BOOKINGS:
-      handle_create_booking (self, msg);
-      break;
-    case ROUTE_BOOKING:
-      handle_booking_status (self, msg, path + strlen (BOOKING_PREFIX));
-      break;
-    case N_ROUTES:
-    default:
-      g_assert_not_reached ();
+      GHashTableIter iter;
+      gpointer key, value;
+
+      ex->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, query);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (ex->query, g_strdup (key), g_strdup (value));
     }
+  ex->client_key = dup_client_key (msg);
+
+  if (!route_needs_store (ex->route))
+    {
+      handle_exchange (ex);
+      apply_exchange (ex);
+      exchange_free (ex);
+      return;
+    }
+
+  /* The store may wait on a disk sync: not on this thread. */
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, NULL, exchange_done_cb, NULL);
+  g_task_set_source_tag (task, handler_cb);
+  g_task_set_task_data (task, ex, (GDestroyNotify) exchange_free);
+  g_task_run_in_thread (task, exchange_thread);
 }
 
 /* Counted when the answer is written, so that answers given before the
@@ -1175,12 +2012,29 @@ request_finished_cb (SoupServer        *server,
 {
   WwRelayServer *self = user_data;
   GUri *uri = soup_server_message_get_uri (msg);
-  Route route = uri != NULL ? match_route (g_uri_get_path (uri)) : N_ROUTES;
-  g_autofree char *key = g_strdup_printf ("%s\t%u",
-                                          route == N_ROUTES ? "unmatched" : routes[route].path,
-                                          soup_server_message_get_status (msg));
-  guint64 *count = g_hash_table_lookup (self->request_counts, key);
+  g_autofree char *allowed = NULL;
+  Route route = uri != NULL
+                ? match_route (g_uri_get_path (uri), soup_server_message_get_method (msg), NULL, &allowed)
+                : N_ROUTES;
+  const char *label = "unmatched";
+  g_autofree char *key = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  guint64 *count;
 
+  /* a known path with another method counts under its template */
+  if (route != N_ROUTES)
+    label = routes[route].path;
+  else if (allowed != NULL)
+    for (guint i = 0; i < N_ROUTES; i++)
+      if (match_template (routes[i].path, g_uri_get_path (uri), NULL))
+        {
+          label = routes[i].path;
+          break;
+        }
+
+  key = g_strdup_printf ("%s\t%u", label, soup_server_message_get_status (msg));
+  locker = g_mutex_locker_new (&self->metrics_lock);
+  count = g_hash_table_lookup (self->request_counts, key);
   if (count == NULL)
     {
       count = g_new0 (guint64, 1);
@@ -1197,10 +2051,23 @@ ww_relay_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->courier);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->request_counts, g_hash_table_unref);
+  g_clear_object (&self->directory);
 
   G_OBJECT_CLASS (ww_relay_server_parent_class)->dispose (object);
+}
+
+static void
+ww_relay_server_finalize (GObject *object)
+{
+  WwRelayServer *self = (WwRelayServer *)object;
+
+  g_clear_pointer (&self->request_counts, g_hash_table_unref);
+  g_free (self->public_url);
+  g_mutex_clear (&self->metrics_lock);
+
+  G_OBJECT_CLASS (ww_relay_server_parent_class)->finalize (object);
 }
 
 static void
@@ -1209,16 +2076,20 @@ ww_relay_server_class_init (WwRelayServerClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = ww_relay_server_dispose;
+  object_class->finalize = ww_relay_server_finalize;
 }
 
 static void
 ww_relay_server_init (WwRelayServer *self)
 {
+  g_mutex_init (&self->metrics_lock);
   self->soup = soup_server_new (NULL, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  self->request_deadline = WW_RELAY_DEFAULT_REQUEST_DEADLINE;
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->public_url = g_strdup ("http://127.0.0.1:8765");
 }
 
 WwRelayServer *
@@ -1254,6 +2125,12 @@ ww_relay_server_listen (WwRelayServer  *self,
   g_return_val_if_fail (WW_IS_RELAY_SERVER (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
+  if (!self->deadline_attached)
+    {
+      ww_relay_deadline_attach (self->soup, self->request_deadline);
+      self->deadline_attached = TRUE;
+    }
+
   socket_address = g_inet_socket_address_new_from_string (address, port);
   if (socket_address == NULL)
     {
@@ -1262,7 +2139,10 @@ ww_relay_server_listen (WwRelayServer  *self,
       return FALSE;
     }
 
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  return soup_server_listen (self->soup, socket_address,
+                             soup_server_get_tls_certificate (self->soup) != NULL
+                             ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                             error);
 }
 
 /* The port of the first listening socket, or 0. */
@@ -1297,7 +2177,8 @@ ww_relay_server_get_store (WwRelayServer *self)
  * @clock: (nullable): the time in seconds since 1970, or %NULL for the
  *   real time
  *
- * What signatures and the wrong-PIN windows are checked against.
+ * What signatures, the wrong-PIN windows and deliveries are checked
+ * against.
  */
 void
 ww_relay_server_set_clock (WwRelayServer    *self,
@@ -1308,4 +2189,96 @@ ww_relay_server_set_clock (WwRelayServer    *self,
 
   self->clock = clock;
   self->clock_data = user_data;
+  if (self->courier != NULL)
+    ww_relay_courier_set_clock (self->courier, clock, user_data);
+}
+
+/**
+ * ww_relay_server_set_public_url:
+ * @url: where phones and providers reach this relay, such as
+ *   "https://relay.example": the status page's address (in the QR
+ *   code) and the answer URL of webhook deliveries start with it
+ */
+void
+ww_relay_server_set_public_url (WwRelayServer *self,
+                                const char    *url)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+  g_return_if_fail (url != NULL);
+
+  g_free (self->public_url);
+  self->public_url = g_strdup (url);
+  /* "https://relay.example/" and "https://relay.example" mean one thing */
+  while (g_str_has_suffix (self->public_url, "/"))
+    self->public_url[strlen (self->public_url) - 1] = '\0';
+}
+
+const char *
+ww_relay_server_get_public_url (WwRelayServer *self)
+{
+  g_return_val_if_fail (WW_IS_RELAY_SERVER (self), NULL);
+
+  return self->public_url;
+}
+
+/**
+ * ww_relay_server_set_directory:
+ * @directory: (nullable): what GET /v1/directory serves the changes of
+ */
+void
+ww_relay_server_set_directory (WwRelayServer *self,
+                               WwDirectory   *directory)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+
+  g_set_object (&self->directory, directory);
+}
+
+/**
+ * ww_relay_server_start_delivery:
+ *
+ * Starts delivering bookings to the webhooks of their providers.
+ */
+void
+ww_relay_server_start_delivery (WwRelayServer              *self,
+                                const WwRelayCourierConfig *config)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+  g_return_if_fail (config != NULL);
+
+  g_clear_object (&self->courier);
+  self->courier = ww_relay_courier_new (self->store, self->public_url, config);
+  if (self->clock != NULL)
+    ww_relay_courier_set_clock (self->courier, self->clock, self->clock_data);
+  ww_relay_courier_start (self->courier);
+}
+
+/**
+ * ww_relay_server_set_request_deadline:
+ * @seconds: how long a client may take to send a request's headers and
+ *   body; a slower one is cut off (call before listening)
+ */
+void
+ww_relay_server_set_request_deadline (WwRelayServer *self,
+                                      guint          seconds)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+  g_return_if_fail (seconds > 0);
+  g_return_if_fail (!self->deadline_attached);
+
+  self->request_deadline = seconds;
+}
+
+/**
+ * ww_relay_server_set_tls_certificate:
+ *
+ * Serves HTTPS with @certificate (call before listening).
+ */
+void
+ww_relay_server_set_tls_certificate (WwRelayServer   *self,
+                                     GTlsCertificate *certificate)
+{
+  g_return_if_fail (WW_IS_RELAY_SERVER (self));
+
+  soup_server_set_tls_certificate (self->soup, certificate);
 }

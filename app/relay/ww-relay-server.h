@@ -6,12 +6,16 @@
 
 #include <libsoup/soup.h>
 
+#include "wegwijzer.h"
+#include "ww-relay-courier.h"
+#include "ww-relay-deadline.h"
 #include "ww-relay-store.h"
 
 G_BEGIN_DECLS
 
 #define WW_RELAY_DEFAULT_MAX_BODY_BYTES 65536
 #define WW_RELAY_DEFAULT_CLOCK_SKEW 300
+
 
 /* Wrong PINs on GET /v1/bookings/{reference}: at most this many in a
  * sliding window, per reference and per client address; past that the
@@ -38,5 +42,16 @@ WwRelayStore  *ww_relay_server_get_store       (WwRelayServer  *self);
 void           ww_relay_server_set_clock       (WwRelayServer    *self,
                                                 WwRelayClockFunc  clock,
                                                 gpointer          user_data);
+void           ww_relay_server_set_public_url  (WwRelayServer    *self,
+                                                const char       *url);
+const char    *ww_relay_server_get_public_url  (WwRelayServer    *self);
+void           ww_relay_server_set_directory   (WwRelayServer    *self,
+                                                WwDirectory      *directory);
+void           ww_relay_server_start_delivery  (WwRelayServer              *self,
+                                                const WwRelayCourierConfig *config);
+void           ww_relay_server_set_request_deadline (WwRelayServer *self,
+                                                     guint          seconds);
+void           ww_relay_server_set_tls_certificate  (WwRelayServer   *self,
+                                                     GTlsCertificate *certificate);
 
 G_END_DECLS

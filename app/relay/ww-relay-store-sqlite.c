@@ -1,8 +1,15 @@
 /* ww-relay-store-sqlite.c: the relay's embedded SQLite store
  *
- * One connection, used from the main thread. WAL with synchronous=FULL:
- * a commit is on disk when sqlite3_step() of COMMIT returns, which is
- * what lets the relay answer 2xx only for what it cannot lose.
+ * One connection, shared by the relay's worker threads under a lock.
+ * WAL with synchronous=FULL: a commit is on disk when sqlite3_step() of
+ * COMMIT returns, which is what lets the relay answer 2xx only for what
+ * it cannot lose.
+ *
+ * Group commit: bookings that arrive while another commit is syncing
+ * wait, and the first of them then writes them all in one transaction
+ * (each in its own savepoint, so that one refused booking does not
+ * take the others with it) and one sync. Nobody is answered before the
+ * sync that holds their booking.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,12 +21,37 @@
 
 #include "ww-relay-store-sqlite.h"
 
+/* One booking waiting for a commit. */
+typedef struct {
+  const WwRelayRequestKeys *keys;
+  const WwRelayNewBooking  *booking;
+  guint                     status_code;
+  const char               *response_body;
+  /* the outcome, set by whoever commits it */
+  gboolean                  done;
+  gboolean                  found;
+  guint                     answered_status;
+  char                     *answered_body;
+  GError                   *error;
+} BookingJob;
+
 struct _WwRelayStoreSqlite
 {
-  GObject  parent_instance;
+  GObject   parent_instance;
 
-  sqlite3 *db;
-  char    *path;
+  sqlite3  *db;
+  char     *path;
+
+  /* one user of the connection at a time; a transaction holds it from
+   * BEGIN to COMMIT */
+  GMutex    db_lock;
+
+  /* group commit */
+  GMutex    commit_lock;
+  GCond     commit_done;
+  GQueue    waiting;          /* BookingJob *, not yet taken */
+  gboolean  committing;       /* a thread is writing a group */
+  gboolean  group_commit;
 };
 
 static void ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface);
@@ -72,6 +104,31 @@ static const char *migrations[] = {
   ");"
   "CREATE INDEX pin_failures_by_key ON pin_failures (key, at);"
   "CREATE INDEX pin_failures_by_age ON pin_failures (at);",
+  /* 2 → 3: providers, their answers, and webhook deliveries */
+  "ALTER TABLE bookings ADD COLUMN answer_status TEXT;"
+  "ALTER TABLE bookings ADD COLUMN answer_time TEXT;"
+  "ALTER TABLE bookings ADD COLUMN answer_reason TEXT;"
+  "ALTER TABLE bookings ADD COLUMN answered_at INTEGER;"
+  "ALTER TABLE bookings ADD COLUMN delivered_at INTEGER;"
+  "CREATE INDEX bookings_by_provider ON bookings (provider_id, created_at);"
+  "CREATE TABLE providers ("
+  "  id TEXT PRIMARY KEY,"
+  "  webhook_url TEXT,"
+  "  secret TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE inboxes ("
+  "  key_hash TEXT PRIMARY KEY,"
+  "  provider_id TEXT NOT NULL REFERENCES providers (id),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE deliveries ("
+  "  booking_id TEXT PRIMARY KEY REFERENCES bookings (id),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX deliveries_by_time ON deliveries (next_attempt_at);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -137,6 +194,7 @@ insert_device (WwRelayStore  *store,
                GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -161,6 +219,7 @@ revoke_device (WwRelayStore  *store,
                GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -190,6 +249,7 @@ lookup_device (WwRelayStore  *store,
                GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -221,6 +281,7 @@ message_seen (WwRelayStore  *store,
               GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -383,6 +444,87 @@ insert_booking (WwRelayStoreSqlite        *self,
   return TRUE;
 }
 
+/* The booking's webhook delivery, when its provider has a webhook. */
+static gboolean
+queue_delivery (WwRelayStoreSqlite       *self,
+                const WwRelayNewBooking  *booking,
+                GError                  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "INSERT INTO deliveries (booking_id, next_attempt_at) "
+                        "SELECT ?, ? FROM providers WHERE id = ? AND webhook_url IS NOT NULL",
+                        error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, booking->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, booking->created_at);
+  sqlite3_bind_text (stmt, 3, booking->provider_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, "queueing a delivery");
+  return TRUE;
+}
+
+/* One booking of a group, inside the group's transaction. */
+static void
+write_booking_job (WwRelayStoreSqlite *self,
+                   BookingJob         *job)
+{
+  if (!exec_sql (self->db, "SAVEPOINT booking", "starting a booking", &job->error))
+    return;
+
+  if (!mark_message_seen (self, job->keys, &job->error) ||
+      !find_kept_answer (self, job->keys, &job->found, &job->answered_status,
+                         &job->answered_body, &job->error) ||
+      (!job->found &&
+       (!insert_booking (self, job->keys, job->booking, job->status_code,
+                         job->response_body, &job->error) ||
+        !queue_delivery (self, job->booking, &job->error))))
+    {
+      g_clear_pointer (&job->answered_body, g_free);
+      sqlite3_exec (self->db, "ROLLBACK TO booking", NULL, NULL, NULL);
+    }
+
+  /* RELEASE of a savepoint that was rolled back to keeps nothing */
+  sqlite3_exec (self->db, "RELEASE booking", NULL, NULL, NULL);
+}
+
+/* Writes @jobs in one transaction and one sync, and settles each. */
+static void
+write_booking_group (WwRelayStoreSqlite *self,
+                     GPtrArray          *jobs)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(GError) error = NULL;
+  BookingJob *first = g_ptr_array_index (jobs, 0);
+
+  /* IMMEDIATE takes the write lock up front, so the look-up of a key and
+   * the write that follows cannot interleave with another writer's (the
+   * admin tool's, say). */
+  if (exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", &error) &&
+      forget_old_keys (self, first->keys->now, &error))
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        write_booking_job (self, g_ptr_array_index (jobs, i));
+
+      if (exec_sql (self->db, "COMMIT", "committing a booking", &error))
+        return;
+    }
+
+  /* nothing of the group was kept: each gets the error */
+  rollback (self->db);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      BookingJob *job = g_ptr_array_index (jobs, i);
+
+      g_clear_pointer (&job->answered_body, g_free);
+      g_clear_error (&job->error);
+      job->error = g_error_copy (error);
+    }
+}
+
 static gboolean
 create_booking (WwRelayStore              *store,
                 const WwRelayRequestKeys  *keys,
@@ -394,30 +536,62 @@ create_booking (WwRelayStore              *store,
                 GError                   **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  gboolean found = FALSE;
+  BookingJob job = {
+    .keys = keys,
+    .booking = booking,
+    .status_code = status_code,
+    .response_body = response_body,
+  };
 
-  /* IMMEDIATE takes the write lock up front, so the look-up of the key
-   * and the write that follows cannot interleave with another writer's. */
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
-    return FALSE;
+  g_mutex_lock (&self->commit_lock);
+  g_queue_push_tail (&self->waiting, &job);
 
-  if (!forget_old_keys (self, keys->now, error) ||
-      !mark_message_seen (self, keys, error) ||
-      !find_kept_answer (self, keys, &found, answered_status, answered_body, error) ||
-      (!found && !insert_booking (self, keys, booking, status_code, response_body, error)))
+  while (!job.done)
     {
-      rollback (self->db);
+      g_autoptr(GPtrArray) group = NULL;
+
+      if (self->committing)
+        {
+          g_cond_wait (&self->commit_done, &self->commit_lock);
+          continue;
+        }
+
+      /* this thread writes the group: every booking waiting now (or only
+       * its own, without group commit) */
+      self->committing = TRUE;
+      group = g_ptr_array_new ();
+      if (self->group_commit)
+        while (!g_queue_is_empty (&self->waiting))
+          g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
+      else
+        {
+          g_queue_remove (&self->waiting, &job);
+          g_ptr_array_add (group, &job);
+        }
+      g_mutex_unlock (&self->commit_lock);
+
+      write_booking_group (self, group);
+
+      g_mutex_lock (&self->commit_lock);
+      for (guint i = 0; i < group->len; i++)
+        ((BookingJob *) g_ptr_array_index (group, i))->done = TRUE;
+      self->committing = FALSE;
+      g_cond_broadcast (&self->commit_done);
+    }
+  g_mutex_unlock (&self->commit_lock);
+
+  if (job.error != NULL)
+    {
+      g_propagate_error (error, job.error);
       return FALSE;
     }
 
-  if (!exec_sql (self->db, "COMMIT", "committing a booking", error))
+  if (job.found)
     {
-      rollback (self->db);
-      g_clear_pointer (answered_body, g_free);
-      return FALSE;
+      *answered_status = job.answered_status;
+      *answered_body = job.answered_body;
     }
-
-  if (!found)
+  else
     {
       *answered_status = status_code;
       *answered_body = g_strdup (response_body);
@@ -425,34 +599,537 @@ create_booking (WwRelayStore              *store,
   return TRUE;
 }
 
-static gboolean
-lookup_booking (WwRelayStore  *store,
-                const char    *reference,
-                char         **status,
-                char         **pin_hash,
-                GError       **error)
+#define BOOKING_COLUMNS \
+  "id, reference, pin_hash, provider_id, status, payload, created_at, " \
+  "answer_status, answer_time, answer_reason, coalesce (answered_at, 0)"
+
+static char *
+dup_column_text (sqlite3_stmt *stmt,
+                 int           column)
 {
-  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static WwRelayBooking *
+read_booking (sqlite3_stmt *stmt)
+{
+  WwRelayBooking *booking = g_new0 (WwRelayBooking, 1);
+
+  booking->id = dup_column_text (stmt, 0);
+  booking->reference = dup_column_text (stmt, 1);
+  booking->pin_hash = dup_column_text (stmt, 2);
+  booking->provider_id = dup_column_text (stmt, 3);
+  booking->status = dup_column_text (stmt, 4);
+  booking->payload = dup_column_text (stmt, 5);
+  booking->created_at = sqlite3_column_int64 (stmt, 6);
+  booking->answer_status = dup_column_text (stmt, 7);
+  booking->answer_time = dup_column_text (stmt, 8);
+  booking->answer_reason = dup_column_text (stmt, 9);
+  booking->answered_at = sqlite3_column_int64 (stmt, 10);
+  return booking;
+}
+
+/* Called with db_lock held. */
+static WwRelayBooking *
+select_booking (WwRelayStoreSqlite  *self,
+                const char          *reference,
+                const char          *id,
+                GError             **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
   if (!(stmt = prepare (self->db,
-                        "SELECT status, pin_hash FROM bookings WHERE reference = ?",
+                        reference != NULL
+                        ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
+                        : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
                         error)))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_TRANSIENT);
+    return NULL;
+  sqlite3_bind_text (stmt, 1, reference != NULL ? reference : id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
-                   "there is no booking %s", reference);
-      return FALSE;
+                   "there is no booking %s", reference != NULL ? reference : id);
+      return NULL;
     }
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (error, self->db, rc, "looking up a booking");
+    {
+      set_sqlite_error (error, self->db, rc, "looking up a booking");
+      return NULL;
+    }
 
-  *status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  *pin_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return read_booking (stmt);
+}
+
+static WwRelayBooking *
+lookup_booking (WwRelayStore  *store,
+                const char    *reference,
+                const char    *id,
+                GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+
+  return select_booking (self, reference, id, error);
+}
+
+static gboolean
+set_provider_webhook (WwRelayStore  *store,
+                      const char    *provider_id,
+                      const char    *url,
+                      const char    *secret,
+                      gint64         now,
+                      GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) queue = NULL;
+  g_autoptr(sqlite3_stmt) unqueue = NULL;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+
+  if (!(upsert = prepare (self->db,
+                          "INSERT INTO providers (id, webhook_url, secret, created_at, updated_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?4) "
+                          "ON CONFLICT (id) DO UPDATE SET webhook_url = ?2, secret = ?3, updated_at = ?4",
+                          error)) ||
+      !(queue = prepare (self->db,
+                         "INSERT OR IGNORE INTO deliveries (booking_id, next_attempt_at) "
+                         "SELECT id, ? FROM bookings WHERE provider_id = ? AND status = 'received'",
+                         error)) ||
+      !(unqueue = prepare (self->db,
+                           "DELETE FROM deliveries WHERE booking_id IN "
+                           "(SELECT id FROM bookings WHERE provider_id = ?)",
+                           error)))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (upsert, 1, provider_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (upsert, 2, url, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (upsert, 3, secret, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (upsert, 4, now);
+  if ((rc = sqlite3_step (upsert)) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "setting the webhook");
+      rollback (self->db);
+      return FALSE;
+    }
+
+  if (url != NULL)
+    {
+      sqlite3_bind_int64 (queue, 1, now);
+      sqlite3_bind_text (queue, 2, provider_id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (queue);
+    }
+  else
+    {
+      sqlite3_bind_text (unqueue, 1, provider_id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (unqueue);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "queueing the provider's deliveries");
+      rollback (self->db);
+      return FALSE;
+    }
+
+  if (!exec_sql (self->db, "COMMIT", "setting the webhook", error))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_provider_inbox (WwRelayStore  *store,
+                    const char    *provider_id,
+                    const char    *key_hash,
+                    gint64         now,
+                    GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) provider = NULL;
+  g_autoptr(sqlite3_stmt) inbox = NULL;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+
+  if (!(provider = prepare (self->db,
+                            "INSERT OR IGNORE INTO providers (id, created_at, updated_at) VALUES (?1, ?2, ?2)",
+                            error)) ||
+      !(inbox = prepare (self->db,
+                         "INSERT INTO inboxes (key_hash, provider_id, created_at) VALUES (?, ?, ?)",
+                         error)))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (provider, 1, provider_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (provider, 2, now);
+  sqlite3_bind_text (inbox, 1, key_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (inbox, 2, provider_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (inbox, 3, now);
+  if ((rc = sqlite3_step (provider)) != SQLITE_DONE ||
+      (rc = sqlite3_step (inbox)) != SQLITE_DONE ||
+      !exec_sql (self->db, "COMMIT", "adding an inbox", error))
+    {
+      if (rc != SQLITE_DONE)
+        set_sqlite_error (error, self->db, rc, "adding an inbox");
+      rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static WwRelayProvider *
+lookup_provider (WwRelayStore  *store,
+                 const char    *provider_id,
+                 GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  WwRelayProvider *provider;
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "SELECT id, webhook_url, secret, created_at, "
+                        "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
+                        "FROM providers WHERE id = ?",
+                        error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
+                   "no webhook or inbox is set up for provider '%s'", provider_id);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, rc, "looking up a provider");
+      return NULL;
+    }
+
+  provider = g_new0 (WwRelayProvider, 1);
+  provider->id = dup_column_text (stmt, 0);
+  provider->webhook_url = dup_column_text (stmt, 1);
+  provider->secret = dup_column_text (stmt, 2);
+  provider->created_at = sqlite3_column_int64 (stmt, 3);
+  provider->n_inboxes = sqlite3_column_int (stmt, 4);
+  return provider;
+}
+
+static char *
+find_inbox (WwRelayStore  *store,
+            const char    *key_hash,
+            GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self->db, "SELECT provider_id FROM inboxes WHERE key_hash = ?", error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key_hash, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
+                   "no inbox has this key");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, rc, "looking up an inbox");
+      return NULL;
+    }
+  return dup_column_text (stmt, 0);
+}
+
+static GPtrArray *
+list_providers (WwRelayStore  *store,
+                GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_provider_free);
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "SELECT id, webhook_url, created_at, "
+                        "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
+                        "FROM providers ORDER BY id",
+                        error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WwRelayProvider *provider = g_new0 (WwRelayProvider, 1);
+
+      provider->id = dup_column_text (stmt, 0);
+      provider->webhook_url = dup_column_text (stmt, 1);
+      provider->created_at = sqlite3_column_int64 (stmt, 2);
+      provider->n_inboxes = sqlite3_column_int (stmt, 3);
+      g_ptr_array_add (providers, provider);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "listing providers");
+      return NULL;
+    }
+  return g_steal_pointer (&providers);
+}
+
+static GPtrArray *
+list_provider_bookings (WwRelayStore  *store,
+                        const char    *provider_id,
+                        guint          limit,
+                        GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_booking_free);
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
+                        "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                        error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (bookings, read_booking (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "listing a provider's bookings");
+      return NULL;
+    }
+  return g_steal_pointer (&bookings);
+}
+
+static WwRelayBooking *
+answer_booking (WwRelayStore  *store,
+                const char    *id,
+                const char    *provider_id,
+                const char    *status,
+                const char    *time,
+                const char    *reason,
+                gint64         now,
+                GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(sqlite3_stmt) undeliver = NULL;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return NULL;
+
+  if (!(update = prepare (self->db,
+                          "UPDATE bookings SET status = ?1, answer_status = ?1, answer_time = ?2, "
+                          "  answer_reason = ?3, answered_at = ?4, delivered_at = coalesce (delivered_at, ?4) "
+                          "WHERE id = ?5 AND provider_id = ?6",
+                          error)) ||
+      !(undeliver = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)))
+    {
+      rollback (self->db);
+      return NULL;
+    }
+
+  sqlite3_bind_text (update, 1, status, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (update, 2, time, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (update, 3, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (update, 4, now);
+  sqlite3_bind_text (update, 5, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (update, 6, provider_id, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (update)) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "answering a booking");
+      rollback (self->db);
+      return NULL;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      /* another provider's booking looks the same as none */
+      g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
+                   "provider '%s' has no booking %s", provider_id, id);
+      rollback (self->db);
+      return NULL;
+    }
+
+  /* an answer shows the provider has it: no need to deliver it again */
+  sqlite3_bind_text (undeliver, 1, id, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (undeliver)) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "answering a booking");
+      rollback (self->db);
+      return NULL;
+    }
+
+  if (!exec_sql (self->db, "COMMIT", "answering a booking", error))
+    {
+      rollback (self->db);
+      return NULL;
+    }
+  return select_booking (self, NULL, id, error);
+}
+
+static gboolean
+mark_delivered (WwRelayStore        *store,
+                const char * const  *ids,
+                gint64               now,
+                GError             **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(sqlite3_stmt) undeliver = NULL;
+  int rc = SQLITE_DONE;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+
+  if (!(update = prepare (self->db,
+                          "UPDATE bookings SET delivered_at = coalesce (delivered_at, ?1), "
+                          "  status = CASE status WHEN 'received' THEN 'delivered' "
+                          "                       WHEN 'undeliverable' THEN 'delivered' ELSE status END "
+                          "WHERE id = ?2",
+                          error)) ||
+      !(undeliver = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+
+  for (guint i = 0; ids[i] != NULL && rc == SQLITE_DONE; i++)
+    {
+      sqlite3_reset (update);
+      sqlite3_reset (undeliver);
+      sqlite3_bind_int64 (update, 1, now);
+      sqlite3_bind_text (update, 2, ids[i], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (undeliver, 1, ids[i], -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (update)) == SQLITE_DONE)
+        rc = sqlite3_step (undeliver);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "marking bookings delivered");
+      rollback (self->db);
+      return FALSE;
+    }
+
+  if (!exec_sql (self->db, "COMMIT", "marking bookings delivered", error))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+due_deliveries (WwRelayStore  *store,
+                gint64         now,
+                guint          limit,
+                GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_delivery_free);
+  int rc;
+
+  if (!(stmt = prepare (self->db,
+                        "SELECT d.booking_id, d.attempts, b.created_at "
+                        "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
+                        "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
+                        error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int (stmt, 2, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WwRelayDelivery *delivery = g_new0 (WwRelayDelivery, 1);
+
+      delivery->booking_id = dup_column_text (stmt, 0);
+      delivery->attempts = sqlite3_column_int (stmt, 1);
+      delivery->created_at = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (due, delivery);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "finding due deliveries");
+      return NULL;
+    }
+  return g_steal_pointer (&due);
+}
+
+static gboolean
+delivery_failed (WwRelayStore  *store,
+                 const char    *booking_id,
+                 gint64         next_attempt_at,
+                 gboolean       give_up,
+                 GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) status = NULL;
+  int rc;
+
+  if (!give_up)
+    {
+      if (!(stmt = prepare (self->db,
+                            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? "
+                            "WHERE booking_id = ?",
+                            error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, next_attempt_at);
+      sqlite3_bind_text (stmt, 2, booking_id, -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, rc, "rescheduling a delivery");
+      return TRUE;
+    }
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+  if (!(stmt = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)) ||
+      !(status = prepare (self->db,
+                          "UPDATE bookings SET status = 'undeliverable' WHERE id = ? AND status = 'received'",
+                          error)))
+    {
+      rollback (self->db);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, booking_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (status, 1, booking_id, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE ||
+      (rc = sqlite3_step (status)) != SQLITE_DONE ||
+      !exec_sql (self->db, "COMMIT", "giving up a delivery", error))
+    {
+      if (rc != SQLITE_DONE)
+        set_sqlite_error (error, self->db, rc, "giving up a delivery");
+      rollback (self->db);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -461,6 +1138,7 @@ count_bookings (WwRelayStore  *store,
                 GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -480,6 +1158,7 @@ list_devices (WwRelayStore  *store,
               GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_device_free);
   int rc;
@@ -519,6 +1198,7 @@ pin_locked_until (WwRelayStore  *store,
                   GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -553,6 +1233,7 @@ add_pin_failure (WwRelayStore        *store,
                  GError             **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(sqlite3_stmt) forget = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   int rc;
@@ -596,6 +1277,20 @@ add_pin_failure (WwRelayStore        *store,
   return TRUE;
 }
 
+static gboolean
+remember_message (WwRelayStore  *store,
+                  const char    *device_id,
+                  const char    *msg_id,
+                  gint64         now,
+                  GError       **error)
+{
+  WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  WwRelayRequestKeys keys = { .device_id = device_id, .msg_id = msg_id, .now = now };
+
+  return mark_message_seen (self, &keys, error);
+}
+
 static void
 ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface)
 {
@@ -609,6 +1304,17 @@ ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface)
   iface->list_devices = list_devices;
   iface->pin_locked_until = pin_locked_until;
   iface->add_pin_failure = add_pin_failure;
+  iface->set_provider_webhook = set_provider_webhook;
+  iface->add_provider_inbox = add_provider_inbox;
+  iface->lookup_provider = lookup_provider;
+  iface->find_inbox = find_inbox;
+  iface->list_providers = list_providers;
+  iface->list_provider_bookings = list_provider_bookings;
+  iface->answer_booking = answer_booking;
+  iface->mark_delivered = mark_delivered;
+  iface->due_deliveries = due_deliveries;
+  iface->delivery_failed = delivery_failed;
+  iface->remember_message = remember_message;
 }
 
 static void
@@ -618,6 +1324,9 @@ ww_relay_store_sqlite_finalize (GObject *object)
 
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->db_lock);
+  g_mutex_clear (&self->commit_lock);
+  g_cond_clear (&self->commit_done);
 
   G_OBJECT_CLASS (ww_relay_store_sqlite_parent_class)->finalize (object);
 }
@@ -633,6 +1342,11 @@ ww_relay_store_sqlite_class_init (WwRelayStoreSqliteClass *klass)
 static void
 ww_relay_store_sqlite_init (WwRelayStoreSqlite *self)
 {
+  g_mutex_init (&self->db_lock);
+  g_mutex_init (&self->commit_lock);
+  g_cond_init (&self->commit_done);
+  g_queue_init (&self->waiting);
+  self->group_commit = TRUE;
 }
 
 static gboolean
@@ -730,4 +1444,20 @@ ww_relay_store_sqlite_new (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * ww_relay_store_sqlite_set_group_commit:
+ * @group_commit: whether bookings that arrive during a commit share the
+ *   next one (the default), or each gets its own transaction and sync
+ */
+void
+ww_relay_store_sqlite_set_group_commit (WwRelayStoreSqlite *self,
+                                        gboolean            group_commit)
+{
+  g_return_if_fail (WW_IS_RELAY_STORE_SQLITE (self));
+
+  g_mutex_lock (&self->commit_lock);
+  self->group_commit = group_commit;
+  g_mutex_unlock (&self->commit_lock);
 }

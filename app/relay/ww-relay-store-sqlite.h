@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (WwRelayStoreSqlite, ww_relay_store_sqlite, WW, RELAY_STORE
 
 WwRelayStoreSqlite *ww_relay_store_sqlite_new (const char  *path,
                                                GError     **error);
+void                ww_relay_store_sqlite_set_group_commit (WwRelayStoreSqlite *self,
+                                                            gboolean            group_commit);
 
 G_END_DECLS

@@ -133,17 +133,33 @@ ww_relay_store_create_booking (WwRelayStore              *self,
                                                           error);
 }
 
-gboolean
+/**
+ * ww_relay_store_lookup_booking:
+ * @reference: the booking's reference, in capitals
+ *
+ * Returns: (transfer full): the booking, or %NULL with
+ *   %WW_RELAY_STORE_ERROR_NOT_FOUND or another error
+ */
+WwRelayBooking *
 ww_relay_store_lookup_booking (WwRelayStore  *self,
                                const char    *reference,
-                               char         **status,
-                               char         **pin_hash,
                                GError       **error)
 {
-  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
-  g_return_val_if_fail (reference != NULL && status != NULL && pin_hash != NULL, FALSE);
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
 
-  return WW_RELAY_STORE_GET_IFACE (self)->lookup_booking (self, reference, status, pin_hash, error);
+  return WW_RELAY_STORE_GET_IFACE (self)->lookup_booking (self, reference, NULL, error);
+}
+
+WwRelayBooking *
+ww_relay_store_lookup_booking_by_id (WwRelayStore  *self,
+                                     const char    *id,
+                                     GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->lookup_booking (self, NULL, id, error);
 }
 
 /* Returns -1 on error. */
@@ -228,4 +244,295 @@ ww_relay_store_add_pin_failure (WwRelayStore        *self,
   g_return_val_if_fail (keys != NULL, FALSE);
 
   return WW_RELAY_STORE_GET_IFACE (self)->add_pin_failure (self, keys, now, window, error);
+}
+
+void
+ww_relay_booking_free (WwRelayBooking *booking)
+{
+  if (booking == NULL)
+    return;
+  g_free (booking->id);
+  g_free (booking->reference);
+  g_free (booking->pin_hash);
+  g_free (booking->provider_id);
+  g_free (booking->status);
+  g_free (booking->payload);
+  g_free (booking->answer_status);
+  g_free (booking->answer_time);
+  g_free (booking->answer_reason);
+  g_free (booking);
+}
+
+void
+ww_relay_provider_free (WwRelayProvider *provider)
+{
+  if (provider == NULL)
+    return;
+  g_free (provider->id);
+  g_free (provider->webhook_url);
+  g_free (provider->secret);
+  g_free (provider);
+}
+
+void
+ww_relay_delivery_free (WwRelayDelivery *delivery)
+{
+  if (delivery == NULL)
+    return;
+  g_free (delivery->booking_id);
+  g_free (delivery);
+}
+
+char *
+ww_relay_hash_inbox_key (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  /* The key is 32 random bytes: a plain hash cannot be reversed by
+   * guessing, so no salt or slow hash is needed. */
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+}
+
+/**
+ * ww_relay_store_set_provider_webhook:
+ * @url: (nullable): where bookings for @provider_id are delivered, or
+ *   %NULL to stop webhook deliveries
+ * @secret: (out) (optional): a new signing secret, "whsec_…", that signs
+ *   the deliveries and that the provider signs its answers with; shown
+ *   once
+ *
+ * Setting a webhook queues every booking the provider has not had yet
+ * for delivery.
+ */
+gboolean
+ww_relay_store_set_provider_webhook (WwRelayStore  *self,
+                                     const char    *provider_id,
+                                     const char    *url,
+                                     char         **secret,
+                                     GError       **error)
+{
+  g_autofree char *new_secret = url != NULL ? ww_signature_new_secret () : NULL;
+
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (provider_id != NULL, FALSE);
+
+  if (!WW_RELAY_STORE_GET_IFACE (self)->set_provider_webhook (self, provider_id, url, new_secret,
+                                                              g_get_real_time () / G_USEC_PER_SEC,
+                                                              error))
+    return FALSE;
+  if (secret != NULL)
+    *secret = g_steal_pointer (&new_secret);
+  return TRUE;
+}
+
+/**
+ * ww_relay_store_add_provider_inbox:
+ * @key: (out): the inbox's secret key, for the link the provider signs
+ *   in with; only its hash is kept
+ */
+gboolean
+ww_relay_store_add_provider_inbox (WwRelayStore  *self,
+                                   const char    *provider_id,
+                                   char         **key,
+                                   GError       **error)
+{
+  guint8 bytes[32];
+  g_autofree char *new_key = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (provider_id != NULL && key != NULL, FALSE);
+
+  /* base64url without padding: safe in a path, and in a mail client */
+  ww_signature_fill_random (bytes, sizeof bytes);
+  new_key = g_base64_encode (bytes, sizeof bytes);
+  g_strdelimit (new_key, "+", '-');
+  g_strdelimit (new_key, "/", '_');
+  g_strdelimit (new_key, "=", '\0');
+  hash = ww_relay_hash_inbox_key (new_key);
+
+  if (!WW_RELAY_STORE_GET_IFACE (self)->add_provider_inbox (self, provider_id, hash,
+                                                            g_get_real_time () / G_USEC_PER_SEC,
+                                                            error))
+    return FALSE;
+  *key = g_steal_pointer (&new_key);
+  return TRUE;
+}
+
+/**
+ * ww_relay_store_lookup_provider:
+ *
+ * Returns: (transfer full): the provider, or %NULL with
+ *   %WW_RELAY_STORE_ERROR_NOT_FOUND when nothing was set up for it
+ */
+WwRelayProvider *
+ww_relay_store_lookup_provider (WwRelayStore  *self,
+                                const char    *provider_id,
+                                GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->lookup_provider (self, provider_id, error);
+}
+
+/**
+ * ww_relay_store_find_inbox:
+ * @key: the key from the inbox link
+ *
+ * Returns: (transfer full): the id of the provider whose inbox @key
+ *   opens, or %NULL with %WW_RELAY_STORE_ERROR_NOT_FOUND
+ */
+char *
+ww_relay_store_find_inbox (WwRelayStore  *self,
+                           const char    *key,
+                           GError       **error)
+{
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  hash = ww_relay_hash_inbox_key (key);
+  return WW_RELAY_STORE_GET_IFACE (self)->find_inbox (self, hash, error);
+}
+
+/**
+ * ww_relay_store_list_providers:
+ *
+ * Returns: (transfer container) (element-type WwRelayProvider): every
+ *   provider with a webhook or an inbox, without secrets
+ */
+GPtrArray *
+ww_relay_store_list_providers (WwRelayStore  *self,
+                               GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->list_providers (self, error);
+}
+
+/**
+ * ww_relay_store_list_provider_bookings:
+ * @limit: at most this many, newest first
+ *
+ * Returns: (transfer container) (element-type WwRelayBooking)
+ */
+GPtrArray *
+ww_relay_store_list_provider_bookings (WwRelayStore  *self,
+                                       const char    *provider_id,
+                                       guint          limit,
+                                       GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->list_provider_bookings (self, provider_id, limit, error);
+}
+
+/**
+ * ww_relay_store_answer_booking:
+ * @provider_id: who answers: only the booking's own provider may
+ * @status: %WW_RELAY_STATUS_ACCEPTED, %WW_RELAY_STATUS_PROPOSED or
+ *   %WW_RELAY_STATUS_DECLINED
+ * @time: (nullable): for accepted and proposed, ISO 8601
+ * @reason: (nullable): for declined
+ *
+ * A later answer replaces an earlier one. Durable before it returns.
+ *
+ * Returns: (transfer full): the booking as it now stands, or %NULL with
+ *   %WW_RELAY_STORE_ERROR_NOT_FOUND (no such booking for this provider)
+ */
+WwRelayBooking *
+ww_relay_store_answer_booking (WwRelayStore  *self,
+                               const char    *id,
+                               const char    *provider_id,
+                               const char    *status,
+                               const char    *time,
+                               const char    *reason,
+                               gint64         now,
+                               GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL && provider_id != NULL && status != NULL, NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->answer_booking (self, id, provider_id, status,
+                                                          time, reason, now, error);
+}
+
+/**
+ * ww_relay_store_mark_delivered:
+ * @ids: (array zero-terminated=1): bookings the provider now has
+ *
+ * Received bookings become delivered; their webhook deliveries end.
+ * Answered ones keep their status.
+ */
+gboolean
+ww_relay_store_mark_delivered (WwRelayStore        *self,
+                               const char * const  *ids,
+                               gint64               now,
+                               GError             **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (ids[0] == NULL)
+    return TRUE;
+  return WW_RELAY_STORE_GET_IFACE (self)->mark_delivered (self, ids, now, error);
+}
+
+/**
+ * ww_relay_store_due_deliveries:
+ *
+ * Returns: (transfer container) (element-type WwRelayDelivery): webhook
+ *   deliveries whose next attempt is at or before @now, oldest first
+ */
+GPtrArray *
+ww_relay_store_due_deliveries (WwRelayStore  *self,
+                               gint64         now,
+                               guint          limit,
+                               GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), NULL);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->due_deliveries (self, now, limit, error);
+}
+
+/**
+ * ww_relay_store_delivery_failed:
+ * @next_attempt_at: when to try again
+ * @give_up: %TRUE to stop: the booking becomes undeliverable
+ */
+gboolean
+ww_relay_store_delivery_failed (WwRelayStore  *self,
+                                const char    *booking_id,
+                                gint64         next_attempt_at,
+                                gboolean       give_up,
+                                GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (booking_id != NULL, FALSE);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->delivery_failed (self, booking_id, next_attempt_at,
+                                                           give_up, error);
+}
+
+/**
+ * ww_relay_store_remember_message:
+ *
+ * Marks a signed message's id used, durably, for requests that are not
+ * bookings (whose transaction does it): fails with
+ * %WW_RELAY_STORE_ERROR_REPLAYED when it was used before.
+ */
+gboolean
+ww_relay_store_remember_message (WwRelayStore  *self,
+                                 const char    *device_id,
+                                 const char    *msg_id,
+                                 gint64         now,
+                                 GError       **error)
+{
+  g_return_val_if_fail (WW_IS_RELAY_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL && msg_id != NULL, FALSE);
+
+  return WW_RELAY_STORE_GET_IFACE (self)->remember_message (self, device_id, msg_id, now, error);
 }
