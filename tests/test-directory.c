@@ -832,6 +832,651 @@ test_seed_plugins (Fixture       *fixture,
   }
 }
 
+/* --- the change log ------------------------------------------------------ */
+
+#define RELAY "http://relay.test"
+
+/* ww_directory_write_changes() into a string */
+static char *
+changes_text (WwDirectory *directory,
+              gint64       since,
+              guint        limit,
+              gint64      *next_since)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next = -1;
+
+  g_assert_true (ww_directory_write_changes (directory, since, limit, out, &next, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (next, >=, since);
+  g_output_stream_close (out, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  if (next_since != NULL)
+    *next_since = next;
+
+  /* an empty stream has no data at all */
+  return g_bytes_get_size (bytes) > 0 ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
+                                      : g_strdup ("");
+}
+
+static gboolean
+apply_text (WwDirectory              *directory,
+            const char               *text,
+            gsize                     length,
+            gint64                    next_since,
+            WwDirectoryChangeCounts  *counts,
+            GError                  **error)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (g_memdup2 (text, length),
+                                                                    length, g_free);
+
+  return ww_directory_apply_changes (directory, in, RELAY, next_since, counts, NULL, error);
+}
+
+/* The ids of a delta's lines in order, a removal as "-id". */
+static char *
+delta_ids (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) ids = g_string_new (NULL);
+  guint n = g_strv_length (lines);
+
+  if (n == 0)
+    return g_strdup ("");
+
+  /* every line ends in a newline: after the last comes nothing */
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], NULL);
+      JsonObject *object;
+
+      g_assert_nonnull (node);
+      object = json_node_get_object (node);
+      if (ids->len > 0)
+        g_string_append_c (ids, ' ');
+      if (json_object_get_boolean_member_with_default (object, "deleted", FALSE))
+        g_string_append_c (ids, '-');
+      g_string_append (ids, json_object_get_string_member (object, "id"));
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static gboolean
+export_cb (WwProvider  *provider,
+           gpointer     user_data,
+           GError     **error)
+{
+  g_autofree char *line = ww_hsds_provider_to_ndjson (provider);
+
+  g_string_append (user_data, line);
+  g_string_append_c (user_data, '\n');
+  return TRUE;
+}
+
+/* what "wegwijzer-admin export" writes */
+static char *
+export_text (WwDirectory *directory)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ww_directory_foreach (directory, NULL, export_cb, text, &error));
+  g_assert_no_error (error);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gint64
+sync_point (WwDirectory *directory)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 since = -1;
+
+  g_assert_true (ww_directory_get_sync_point (directory, RELAY, &since, &error));
+  g_assert_no_error (error);
+
+  return since;
+}
+
+static void
+add_one (WwDirectory *directory,
+         WwProvider  *provider,
+         const char  *source)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (batch, provider);
+  g_assert_true (ww_directory_add_providers (directory, batch, source, &error));
+  g_assert_no_error (error);
+}
+
+static WwProvider *
+generated (guint index,
+           const char *id)
+{
+  WwProvider *provider = ww_generator_make_provider (7, index);
+
+  ww_provider_set_field (provider, WW_PROVIDER_ID, id);
+  return provider;
+}
+
+static void
+test_changes_numbers (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+  g_autofree char *all = NULL;
+  g_autofree char *all_ids = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *replaced_ids = NULL;
+  g_autofree char *nothing = NULL;
+  g_autofree char *latest = NULL;
+  g_autoptr(GString) paged = g_string_new (NULL);
+  gint64 first_next, second_next, third_next;
+
+  all = changes_text (fixture->directory, 0, 0, &first_next);
+  all_ids = delta_ids (all);
+  g_assert_cmpstr (all_ids, ==, "test-01 test-02 test-03 test-04 test-05 test-06 test-07 test-08");
+  g_assert_cmpint (first_next, >=, 8);
+
+  /* the lines are the HSDS records themselves */
+  {
+    g_autofree char *line = ww_hsds_provider_to_ndjson (g_ptr_array_index (providers, 0));
+
+    g_assert_true (g_str_has_prefix (all, line));
+    g_assert_cmpint (all[strlen (line)], ==, '\n');
+  }
+
+  /* a replace is a new change, after every other */
+  add_one (fixture->directory, g_object_ref (g_ptr_array_index (providers, 2)), "import");
+  replaced = changes_text (fixture->directory, first_next, 0, &second_next);
+  replaced_ids = delta_ids (replaced);
+  g_assert_cmpstr (replaced_ids, ==, "test-03");
+  g_assert_cmpint (second_next, >, first_next);
+
+  /* and only the latest change of a listing is kept */
+  g_free (all_ids);
+  g_free (all);
+  all = changes_text (fixture->directory, 0, 0, &third_next);
+  all_ids = delta_ids (all);
+  g_assert_cmpstr (all_ids, ==, "test-01 test-02 test-04 test-05 test-06 test-07 test-08 test-03");
+  g_assert_cmpint (third_next, ==, second_next);
+
+  /* from the number given back, nothing is new, and the number stays */
+  nothing = changes_text (fixture->directory, second_next, 0, &third_next);
+  g_assert_cmpstr (nothing, ==, "");
+  g_assert_cmpint (third_next, ==, second_next);
+  latest = changes_text (fixture->directory, G_MAXINT64 - 1, 0, &third_next);
+  g_assert_cmpstr (latest, ==, "");
+  g_assert_cmpint (third_next, ==, G_MAXINT64 - 1);
+
+  /* in pages of three: the same lines, and each page goes on from the last */
+  for (gint64 since = 0, next = -1, pages = 0; ; since = next, pages++)
+    {
+      g_autofree char *page = changes_text (fixture->directory, since, 3, &next);
+      g_autofree char *page_ids = delta_ids (page);
+
+      g_assert_cmpint (pages, <, 4);
+      if (next == since)
+        {
+          g_assert_cmpstr (page, ==, "");
+          g_assert_cmpint (pages, ==, 3);
+          break;
+        }
+      {
+        g_auto(GStrv) ids = g_strsplit (page_ids, " ", -1);
+
+        g_assert_cmpuint (g_strv_length (ids), <=, 3);
+      }
+      g_string_append (paged, page);
+    }
+  g_assert_cmpstr (paged->str, ==, all);
+}
+
+static void
+test_changes_remove_source (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *removed_ids = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *again_ids = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *all_ids = NULL;
+  gint64 start, next, last;
+
+  add_one (fixture->directory, generated (1, "other-1"), "other");
+  add_one (fixture->directory, generated (2, "other-2"), "other");
+  g_free (changes_text (fixture->directory, 0, 0, &start));
+
+  g_assert_true (ww_directory_remove_source (fixture->directory, "other", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+
+  removed = changes_text (fixture->directory, start, 0, &next);
+  removed_ids = delta_ids (removed);
+  g_assert_cmpstr (removed_ids, ==, "-other-1 -other-2");
+  /* exactly the shape the relay's contract names */
+  g_assert_true (g_str_has_prefix (removed, "{\"id\":\"other-1\",\"deleted\":true}\n"));
+
+  /* removing what is not there changes nothing */
+  g_assert_true (ww_directory_remove_source (fixture->directory, "other", &error));
+  g_free (changes_text (fixture->directory, next, 0, &last));
+  g_assert_cmpint (last, ==, next);
+
+  /* a listing that comes back is a listing again, not a removal */
+  add_one (fixture->directory, generated (2, "other-2"), "import");
+  again = changes_text (fixture->directory, next, 0, NULL);
+  again_ids = delta_ids (again);
+  g_assert_cmpstr (again_ids, ==, "other-2");
+  all = changes_text (fixture->directory, 0, 0, NULL);
+  all_ids = delta_ids (all);
+  g_assert_true (g_str_has_suffix (all_ids, "-other-1 other-2"));
+}
+
+static void
+test_changes_seed (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WwPluginEngine) engine = ww_plugin_engine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seeded = NULL;
+  g_autofree char *reseeded = NULL;
+  g_autofree char *reseeded_ids = NULL;
+  g_auto(GStrv) reseeded_list = NULL;
+  guint total;
+  gint64 next, after, last;
+
+  ww_plugin_engine_load (engine);
+  g_assert_true (ww_directory_seed (fixture->directory, engine, &error));
+  g_assert_no_error (error);
+  total = ww_directory_count (fixture->directory, NULL);
+  g_assert_cmpuint (total, >, 100);
+
+  /* every seeded listing is a change */
+  seeded = changes_text (fixture->directory, 0, 0, &next);
+  {
+    g_auto(GStrv) lines = g_strsplit (seeded, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines) - 1, ==, total);
+  }
+
+  /* seeding again, with the plugins as they were, changes nothing */
+  g_assert_true (ww_directory_seed (fixture->directory, engine, &error));
+  g_free (changes_text (fixture->directory, next, 0, &after));
+  g_assert_cmpint (after, ==, next);
+
+  /* When a plugin's data changed, its listings are put in again: each
+   * is changed, none removed, except one that the plugin no longer has. */
+  add_one (fixture->directory, generated (3, "care-gone"), "care");
+  g_free (changes_text (fixture->directory, 0, 0, &next));
+  exec_on_file (fixture->path, "DELETE FROM seeds WHERE source = 'care'");
+  g_assert_true (ww_directory_seed (fixture->directory, engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, total);
+
+  reseeded = changes_text (fixture->directory, next, 0, &last);
+  reseeded_ids = delta_ids (reseeded);
+  reseeded_list = g_strsplit (reseeded_ids, " ", -1);
+  g_assert_cmpuint (g_strv_length (reseeded_list), ==, ww_directory_count (fixture->directory, "care") + 1);
+  for (guint i = 0; reseeded_list[i] != NULL; i++)
+    {
+      if (reseeded_list[i][0] == '-')
+        g_assert_cmpstr (reseeded_list[i], ==, "-care-gone");
+      else
+        {
+          g_autoptr(WwProvider) provider = ww_directory_lookup (fixture->directory, reseeded_list[i], &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpstr (ww_provider_get_theme (provider), ==, "care");
+        }
+    }
+  g_assert_true (g_strv_contains ((const char *const *) reseeded_list, "-care-gone"));
+}
+
+/* A directory as schema 1 left it: schema 2 only added tables. */
+static void
+make_schema_1 (const char *path)
+{
+  exec_on_file (path,
+                "DROP TABLE changes;"
+                "DROP TABLE meta;"
+                "DELETE FROM sqlite_sequence;"
+                "PRAGMA user_version = 1;");
+}
+
+static void
+test_changes_migrated (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwDirectory) read_only = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *all_ids = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *added_ids = NULL;
+  gint64 next, after;
+
+  g_clear_object (&fixture->directory);
+  make_schema_1 (fixture->path);
+
+  /* read-only, it cannot be brought up to date: it says so */
+  read_only = ww_directory_open_read_only (fixture->path, &error);
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "schema 2"));
+  g_assert_null (read_only);
+  g_clear_error (&error);
+
+  fixture->directory = ww_directory_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ww_directory_count (fixture->directory, NULL), ==, 8);
+
+  /* every listing that was there is a change, in the order they came */
+  all = changes_text (fixture->directory, 0, 0, &next);
+  all_ids = delta_ids (all);
+  g_assert_cmpstr (all_ids, ==, "test-01 test-02 test-03 test-04 test-05 test-06 test-07 test-08");
+  g_assert_cmpint (next, ==, 8);
+  g_assert_cmpint (sync_point (fixture->directory), ==, 0);
+
+  /* and the log goes on from there */
+  add_one (fixture->directory, generated (4, "after-migration"), "import");
+  added = changes_text (fixture->directory, next, 0, &after);
+  added_ids = delta_ids (added);
+  g_assert_cmpstr (added_ids, ==, "after-migration");
+  g_assert_cmpint (after, ==, 9);
+}
+
+static WwDirectory *
+open_synced_directory (Fixture    *fixture,
+                       const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
+  g_autoptr(WwPluginEngine) engine = ww_plugin_engine_new ();
+  g_autoptr(GError) error = NULL;
+  WwDirectory *directory = ww_directory_open (path, &error);
+
+  g_assert_no_error (error);
+  /* the themes are checked against the plugins, as the admin tool does */
+  ww_plugin_engine_load (engine);
+  ww_directory_set_plugin_engine (directory, engine);
+
+  return directory;
+}
+
+static void
+test_changes_round_trip (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(WwDirectory) kiosk = open_synced_directory (fixture, "kiosk.db");
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+  g_autoptr(GError) error = NULL;
+  WwDirectoryChangeCounts counts;
+  WwProvider *renamed;
+  gint64 next, second;
+
+  /* the relay's directory has had a life: a replace, a removed source */
+  add_one (fixture->directory, generated (5, "other-1"), "other");
+  add_one (fixture->directory, g_object_ref (g_ptr_array_index (providers, 4)), "import");
+  g_assert_true (ww_directory_remove_source (fixture->directory, "other", &error));
+
+  {
+    g_autofree char *delta = changes_text (fixture->directory, 0, 0, &next);
+    g_autofree char *relay_export = NULL;
+    g_autofree char *kiosk_export = NULL;
+
+    g_assert_true (apply_text (kiosk, delta, strlen (delta), next, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (counts.added, ==, 8);
+    g_assert_cmpuint (counts.changed, ==, 0);
+    /* other-1 was never here */
+    g_assert_cmpuint (counts.removed, ==, 0);
+    g_assert_cmpint (sync_point (kiosk), ==, next);
+
+    relay_export = export_text (fixture->directory);
+    kiosk_export = export_text (kiosk);
+    g_assert_cmpuint (strlen (relay_export), >, 1000);
+    g_assert_cmpstr (kiosk_export, ==, relay_export);
+  }
+
+  /* what changed next: one renamed, one source gone */
+  renamed = g_ptr_array_index (providers, 0);
+  ww_provider_set_field (renamed, WW_PROVIDER_NAME, "Praktijk Herdoopt");
+  add_one (fixture->directory, g_object_ref (renamed), "import");
+  add_one (fixture->directory, generated (6, "new-1"), "import");
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+    g_ptr_array_add (batch, g_ptr_array_index (providers, 6));
+    g_assert_true (ww_directory_add_providers (fixture->directory, batch, "moving", &error));
+    g_assert_true (ww_directory_remove_source (fixture->directory, "moving", &error));
+    g_assert_no_error (error);
+  }
+
+  {
+    g_autofree char *delta = changes_text (fixture->directory, sync_point (kiosk), 0, &second);
+    g_autofree char *delta_list = delta_ids (delta);
+    g_autofree char *relay_export = NULL;
+    g_autofree char *kiosk_export = NULL;
+    g_autofree char *found = NULL;
+
+    g_assert_cmpstr (delta_list, ==, "test-01 new-1 -test-07");
+    g_assert_true (apply_text (kiosk, delta, strlen (delta), second, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (counts.added, ==, 1);
+    g_assert_cmpuint (counts.changed, ==, 1);
+    g_assert_cmpuint (counts.removed, ==, 1);
+    g_assert_cmpint (sync_point (kiosk), ==, second);
+
+    relay_export = export_text (fixture->directory);
+    kiosk_export = export_text (kiosk);
+    g_assert_cmpstr (kiosk_export, ==, relay_export);
+
+    /* the kiosk's index knows the new name */
+    found = search_text (kiosk, "herdoopt");
+    g_assert_cmpstr (found, ==, "test-01");
+
+    /* the same delta again is harmless */
+    g_assert_true (apply_text (kiosk, delta, strlen (delta), second, &counts, &error));
+    g_assert_cmpuint (counts.added, ==, 0);
+    g_assert_cmpuint (counts.changed, ==, 2);
+    g_assert_cmpuint (counts.removed, ==, 0);
+    g_free (kiosk_export);
+    kiosk_export = export_text (kiosk);
+    g_assert_cmpstr (kiosk_export, ==, relay_export);
+  }
+
+  /* an empty delta is a sync in which nothing changed */
+  g_assert_true (apply_text (kiosk, "", 0, second + 5, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.added + counts.changed + counts.removed, ==, 0);
+  g_assert_cmpint (sync_point (kiosk), ==, second + 5);
+
+  /* what came from the relay is marked so */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    g_assert_true (ww_directory_remove_source (kiosk, WW_DIRECTORY_SOURCE_RELAY, &local_error));
+    g_assert_cmpuint (ww_directory_count (kiosk, NULL), ==, 0);
+  }
+}
+
+/* @text with @old, which it must hold, replaced by @new */
+static char *
+replace_once (const char *text,
+              const char *old,
+              const char *new)
+{
+  const char *at = strstr (text, old);
+
+  g_assert_nonnull (at);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, new, at + strlen (old));
+}
+
+/* one line of a delta: @record with @old replaced by @new */
+static char *
+changed_line (const char *record,
+              const char *old,
+              const char *new)
+{
+  g_autofree char *changed = replace_once (record, old, new);
+
+  return g_strconcat (changed, "\n", NULL);
+}
+
+static void
+test_changes_bad (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WwDirectory) kiosk = open_synced_directory (fixture, "kiosk.db");
+  g_autoptr(GPtrArray) providers = load_fixture_providers ();
+  g_autoptr(GError) error = NULL;
+  WwProvider *first = g_ptr_array_index (providers, 0);
+  g_autofree char *good = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *new_record = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *huge = NULL;
+  gint64 synced, kiosk_last;
+
+  /* the kiosk has the relay's eight listings */
+  good = changes_text (fixture->directory, 0, 0, &synced);
+  g_assert_true (apply_text (kiosk, good, strlen (good), synced, NULL, &error));
+  g_assert_no_error (error);
+  before = export_text (kiosk);
+  g_free (changes_text (kiosk, 0, 0, &kiosk_last));
+
+  /* Each bad delta starts with two good lines, a new listing and a
+   * removal, which must not stay either. */
+  record = ww_hsds_provider_to_ndjson (first);
+  new_record = replace_once (record, "\"id\":\"test-01\"", "\"id\":\"delta-01\"");
+  prefix = g_strdup_printf ("%s\n{\"id\":\"test-02\",\"deleted\":true}\n", new_record);
+  huge = g_strnfill (1200 * 1024, 'a');
+
+  {
+    static const char with_nul[] = "{\"id\":\"x\",\0\"name\":\"y\"}\n";
+    struct {
+      char       *line;       /* the third line, with its newline if any */
+      const char *message;    /* what the error says after "line 3: " */
+      gsize       length;     /* of the line when it holds a NUL */
+    } cases[] = {
+      { g_strdup ("this is not JSON\n"), "not valid JSON" },
+      { g_strdup ("[1, 2, 3]\n"), "not a service object" },
+      { g_strdup ("\"a string\"\n"), "not a service object" },
+      { g_strdup ("\xff\xfe{}\n"), "not UTF-8" },
+      { g_memdup2 (with_nul, sizeof with_nul), "not valid JSON", sizeof with_nul - 1 },
+      { changed_line (record, "\"name\":\"Huisartsenpraktijk De Linde\"", "\"name\":42"), "name: must be a string" },
+      { changed_line (record, "\"code\":\"care\",\"taxonomy\":\"wegwijzer-theme\"",
+                      "\"code\":\"astrology\",\"taxonomy\":\"wegwijzer-theme\""),
+        "theme: 'astrology' is not an installed theme" },
+      { changed_line (record, "\"code\":\"gp\",\"taxonomy\":\"wegwijzer-category\"",
+                      "\"code\":\"horoscopes\",\"taxonomy\":\"wegwijzer-category\""),
+        "category: 'horoscopes' is not a category of theme 'care'" },
+      { changed_line (record, "\"latitude\":", "\"latitude\":\"north\",\"was\":"),
+        "latitude: must be a number" },
+      { g_strdup ("{\"id\":\"test-09\",\"name\":\"Zonder adres\"}\n"), "service_at_locations: is missing" },
+      { g_strndup (record, strlen (record) / 2), "does not end with a newline" },
+      { g_strdup (record), "does not end with a newline" },
+      { g_strdup ("{\"deleted\":true}\n"), "id: is missing" },
+      { g_strdup ("{\"id\":42,\"deleted\":true}\n"), "id: is missing" },
+      { g_strdup ("{\"id\":\"\",\"deleted\":true}\n"), "id: is missing" },
+      { g_strdup ("{\"id\":\"test-03\",\"deleted\":\"yes\"}\n"), "deleted: must be true or false" },
+      { g_strdup ("{\"id\":\"delta-01\",\"deleted\":true}\n"), "id: 'delta-01' is also line 1" },
+      { g_strdup_printf ("{\"id\":\"x\",\"description\":\"%s\"}\n", huge), "longer than" },
+    };
+
+    /* the record's own name, so the cases above match it */
+    g_assert_nonnull (strstr (record, "\"name\":\"Huisartsenpraktijk De Linde\""));
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        gsize line_length = cases[i].length > 0 ? cases[i].length : strlen (cases[i].line);
+        g_autoptr(GString) delta = g_string_new (prefix);
+        g_autofree char *after = NULL;
+        WwDirectoryChangeCounts counts = { 1, 1, 1 };
+        gint64 last;
+
+        g_string_append_len (delta, cases[i].line, line_length);
+
+        g_test_message ("bad delta %u: %s", i, cases[i].message);
+        g_assert_false (apply_text (kiosk, delta->str, delta->len, synced + 100, &counts, &error));
+        g_assert_nonnull (error);
+        g_assert_true (error->domain == WW_HSDS_ERROR);
+        g_test_message ("  -> %s", error->message);
+        g_assert_true (g_str_has_prefix (error->message, "line 3: "));
+        g_assert_nonnull (strstr (error->message, cases[i].message));
+        g_clear_error (&error);
+
+        /* nothing was written: no listing, no change, no sync point */
+        g_assert_cmpuint (counts.added + counts.changed + counts.removed, ==, 0);
+        after = export_text (kiosk);
+        g_assert_cmpstr (after, ==, before);
+        g_free (changes_text (kiosk, 0, 0, &last));
+        g_assert_cmpint (last, ==, kiosk_last);
+        g_assert_cmpint (sync_point (kiosk), ==, synced);
+
+        g_free (cases[i].line);
+      }
+  }
+
+  /* blank lines count as lines, so the number is the one an editor shows */
+  g_assert_false (apply_text (kiosk, "\n  \nnot JSON\n", 13, synced + 1, NULL, &error));
+  g_assert_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_SYNTAX);
+  g_assert_true (g_str_has_prefix (error->message, "line 3: not valid JSON"));
+}
+
+static void
+test_changes_read_only (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->tmpdir, "missing.db", NULL);
+  g_autofree char *written = NULL;
+  g_autofree char *from_read_only = NULL;
+  g_autoptr(WwDirectory) read_only = NULL;
+  g_autoptr(GError) error = NULL;
+  WwDirectoryChangeCounts counts;
+  gint64 since = -1;
+  gint64 next;
+
+  written = changes_text (fixture->directory, 0, 0, &next);
+
+  /* the relay's way in: reading while another program writes */
+  read_only = ww_directory_open_read_only (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ww_directory_get_read_only (read_only));
+  from_read_only = changes_text (read_only, 0, 0, NULL);
+  g_assert_cmpstr (from_read_only, ==, written);
+
+  /* and sees what the other wrote */
+  add_one (fixture->directory, generated (8, "while-reading"), "import");
+  {
+    g_autofree char *added = changes_text (read_only, next, 0, NULL);
+    g_autofree char *added_ids = delta_ids (added);
+
+    g_assert_cmpstr (added_ids, ==, "while-reading");
+  }
+
+  g_assert_false (apply_text (read_only, "", 0, 5, &counts, &error));
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  g_assert_true (ww_directory_get_sync_point (read_only, RELAY, &since, &error));
+  g_assert_cmpint (since, ==, 0);
+
+  /* it never makes a file */
+  g_clear_object (&read_only);
+  read_only = ww_directory_open_read_only (missing, &error);
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_NOT_FOUND);
+  g_assert_null (read_only);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -849,6 +1494,13 @@ main (int   argc,
   ADD ("/directory/store/replace", test_replace, fixture_set_up);
   ADD ("/directory/store/all-or-nothing", test_all_or_nothing, fixture_set_up);
   ADD ("/directory/store/seed-plugins", test_seed_plugins, fixture_set_up);
+  ADD ("/directory/changes/numbers", test_changes_numbers, fixture_set_up);
+  ADD ("/directory/changes/remove-source", test_changes_remove_source, fixture_set_up);
+  ADD ("/directory/changes/seed", test_changes_seed, fixture_set_up_empty);
+  ADD ("/directory/changes/migrated", test_changes_migrated, fixture_set_up);
+  ADD ("/directory/changes/round-trip", test_changes_round_trip, fixture_set_up);
+  ADD ("/directory/changes/bad", test_changes_bad, fixture_set_up);
+  ADD ("/directory/changes/read-only", test_changes_read_only, fixture_set_up);
   ADD ("/directory/search/text", test_search_text, fixture_set_up);
   ADD ("/directory/search/ranking", test_search_ranking, fixture_set_up);
   ADD ("/directory/search/prefix", test_search_prefix, fixture_set_up);

@@ -165,6 +165,24 @@ static const char *migrations[] = {
   "  source TEXT PRIMARY KEY,"
   "  checksum TEXT NOT NULL"
   ");",
+
+  /* 1 → 2: the change log that kiosks sync from. One row per listing
+   * id, for its latest change: an add or a replace (deleted = 0) or a
+   * removal (deleted = 1). AUTOINCREMENT, so that a number is never
+   * given twice, not even after the row holding the highest one went.
+   * The listings already here are changes too, in the order they came. */
+  "CREATE TABLE changes ("
+  "  change INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  deleted INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO changes (id) SELECT id FROM providers ORDER BY rowid;"
+  /* small facts about the directory itself, such as how far it was
+   * synced from a relay */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WW_DIRECTORY_SCHEMA_VERSION);
@@ -487,6 +505,10 @@ open_writer (WwDirectory  *self,
                  "SELECT rowid FROM providers_fts WHERE providers_fts MATCH 'a*' LIMIT 1;",
                  "checking the database", error))
     return FALSE;
+  if (version >= 2 &&
+      !exec_sql (self->writer.db, "SELECT max(change), max(id) FROM changes",
+                 "checking the database", error))
+    return FALSE;
 
   if (self->read_only)
     {
@@ -581,31 +603,43 @@ read_only_uri (const char *path,
   return g_strdup_printf ("file:%s?%s", escaped, immutable ? "immutable=1" : "mode=ro");
 }
 
-WwDirectory *
-ww_directory_open (const char  *path,
-                   GError     **error)
+static WwDirectory *
+open_directory (const char  *path,
+                gboolean     read_only,
+                GError     **error)
 {
   g_autoptr(WwDirectory) self = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *parent = NULL;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
   self = g_object_new (WW_TYPE_DIRECTORY, NULL);
   self->path = g_strdup (path);
 
-  parent = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (parent, 0700) != 0 && !g_file_test (parent, G_FILE_TEST_IS_DIR))
+  if (read_only)
     {
-      int saved_errno = errno;
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_NOT_FOUND,
+                       "There is no directory database %s", path);
+          return NULL;
+        }
+    }
+  else
+    {
+      parent = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (parent, 0700) != 0 && !g_file_test (parent, G_FILE_TEST_IS_DIR))
+        {
+          int saved_errno = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not create the folder %s for the directory: %s",
-                   parent, g_strerror (saved_errno));
-      return NULL;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Could not create the folder %s for the directory: %s",
+                       parent, g_strerror (saved_errno));
+          return NULL;
+        }
     }
 
-  self->read_only = g_file_test (path, G_FILE_TEST_EXISTS) && g_access (path, W_OK) != 0;
+  self->read_only = read_only ||
+                    (g_file_test (path, G_FILE_TEST_EXISTS) && g_access (path, W_OK) != 0);
   self->name = self->read_only ? read_only_uri (path, FALSE) : g_strdup (path);
 
   /* On read-only media a directory in WAL mode cannot get the shared
@@ -651,6 +685,24 @@ ww_directory_open (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+WwDirectory *
+ww_directory_open (const char  *path,
+                   GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_directory (path, FALSE, error);
+}
+
+WwDirectory *
+ww_directory_open_read_only (const char  *path,
+                             GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_directory (path, TRUE, error);
 }
 
 static void
@@ -971,6 +1023,7 @@ typedef struct {
   sqlite3_stmt *insert_names;
   sqlite3_stmt *delete_names;
   sqlite3_stmt *insert_word;
+  sqlite3_stmt *record_change;
 } Writer;
 
 static void
@@ -988,6 +1041,7 @@ writer_clear (Writer *writer)
   g_clear_pointer (&writer->insert_names, sqlite3_finalize);
   g_clear_pointer (&writer->delete_names, sqlite3_finalize);
   g_clear_pointer (&writer->insert_word, sqlite3_finalize);
+  g_clear_pointer (&writer->record_change, sqlite3_finalize);
 }
 
 static gboolean
@@ -1022,7 +1076,9 @@ writer_init (Writer   *writer,
       !(writer->delete_fts = prepare (db, "INSERT INTO providers_fts (providers_fts, rowid, name, description, place, meta) VALUES ('delete', ?, ?, ?, ?, ?)", error)) ||
       !(writer->insert_names = prepare (db, "INSERT INTO names_fts (rowid, name, meta) VALUES (?1, ?2, ?5)", error)) ||
       !(writer->delete_names = prepare (db, "INSERT INTO names_fts (names_fts, rowid, name, meta) VALUES ('delete', ?1, ?2, ?5)", error)) ||
-      !(writer->insert_word = prepare (db, "INSERT OR IGNORE INTO vocabulary (word) VALUES (?)", error)))
+      !(writer->insert_word = prepare (db, "INSERT OR IGNORE INTO vocabulary (word) VALUES (?)", error)) ||
+      /* the row of the listing's previous change goes: only its latest counts */
+      !(writer->record_change = prepare (db, "INSERT OR REPLACE INTO changes (id, deleted) VALUES (?, ?)", error)))
     {
       writer_clear (writer);
       return FALSE;
@@ -1091,6 +1147,18 @@ remove_rowid (Writer   *writer,
   return TRUE;
 }
 
+static gboolean
+record_change (Writer      *writer,
+               const char  *id,
+               gboolean     deleted,
+               GError     **error)
+{
+  sqlite3_bind_text (writer->record_change, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (writer->record_change, 2, deleted ? 1 : 0);
+
+  return step_done (writer->record_change, "recording a change", error);
+}
+
 static char *
 schedules_to_json (WwProvider *provider)
 {
@@ -1151,6 +1219,7 @@ insert_provider (WwDirectory  *self,
                  Writer       *writer,
                  WwProvider   *provider,
                  const char   *source,
+                 gboolean     *replaced,
                  GError      **error)
 {
   g_autofree char *sort_key = ww_text_fold (ww_provider_get_name (provider));
@@ -1190,6 +1259,8 @@ insert_provider (WwDirectory  *self,
       if (rc != SQLITE_DONE)
         return set_sqlite_error (error, self->writer.db, rc, "looking up a listing");
     }
+  if (replaced != NULL)
+    *replaced = rc == SQLITE_ROW;
 
   has_coordinates = ww_provider_get_coordinates (provider, &latitude, &longitude);
 
@@ -1257,7 +1328,8 @@ insert_provider (WwDirectory  *self,
   if (!step_done (writer->insert_names, "indexing a listing", error))
     return FALSE;
 
-  return add_vocabulary (writer, &values, error);
+  return add_vocabulary (writer, &values, error) &&
+         record_change (writer, ww_provider_get_id (provider), FALSE, error);
 }
 
 static gboolean
@@ -1324,7 +1396,7 @@ add_providers_func (WwDirectory  *self,
 
   for (guint i = 0; i < data->providers->len; i++)
     if (!insert_provider (self, writer, g_ptr_array_index (data->providers, i),
-                          data->source, error))
+                          data->source, NULL, error))
       return FALSE;
 
   return TRUE;
@@ -1345,30 +1417,43 @@ ww_directory_add_providers (WwDirectory  *self,
   return write_transaction (self, add_providers_func, &data, error);
 }
 
+/* Removes the listings of @source. A removal is a change, unless the id
+ * is in @coming_back (nullable): the listings that are added again in
+ * the same transaction, whose add is their change. */
 static gboolean
 remove_source_rows (WwDirectory  *self,
                     Writer       *writer,
                     const char   *source,
+                    GHashTable   *coming_back,
                     GError      **error)
 {
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
-  if (!(select = prepare (self->writer.db, "SELECT rowid FROM providers WHERE source = ?", error)))
+  if (!(select = prepare (self->writer.db, "SELECT rowid, id FROM providers WHERE source = ?", error)))
     return FALSE;
   sqlite3_bind_text (select, 1, source, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (select, 0);
       g_array_append_val (rowids, rowid);
+      g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (select, 1)));
     }
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, self->writer.db, rc, "finding listings to remove");
 
   for (guint i = 0; i < rowids->len; i++)
-    if (!remove_rowid (writer, g_array_index (rowids, gint64, i), error))
-      return FALSE;
+    {
+      const char *id = g_ptr_array_index (ids, i);
+
+      if (!remove_rowid (writer, g_array_index (rowids, gint64, i), error))
+        return FALSE;
+      if ((coming_back == NULL || !g_hash_table_contains (coming_back, id)) &&
+          !record_change (writer, id, TRUE, error))
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -1379,7 +1464,7 @@ remove_source_func (WwDirectory  *self,
                     gpointer      data,
                     GError      **error)
 {
-  return remove_source_rows (self, writer, data, error);
+  return remove_source_rows (self, writer, data, NULL, error);
 }
 
 gboolean
@@ -1408,8 +1493,13 @@ seed_func (WwDirectory  *self,
   SeedData *data = user_data;
   AddData add = { data->providers, data->source };
   g_autoptr(sqlite3_stmt) record = NULL;
+  g_autoptr(GHashTable) coming_back = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (!remove_source_rows (self, writer, data->source, error) ||
+  for (guint i = 0; i < data->providers->len; i++)
+    g_hash_table_add (coming_back,
+                      (gpointer) ww_provider_get_id (g_ptr_array_index (data->providers, i)));
+
+  if (!remove_source_rows (self, writer, data->source, coming_back, error) ||
       !add_providers_func (self, writer, &add, error))
     return FALSE;
 
@@ -1694,6 +1784,562 @@ ww_directory_foreach (WwDirectory             *self,
 
   sqlite3_finalize (stmt);
   sqlite3_close_v2 (db);
+
+  return ok;
+}
+
+/* --- the change log ---------------------------------------------------- */
+
+/* What ww_directory_write_changes() gathers before writing it out. */
+#define CHANGES_BUFFER_SIZE (64 * 1024)
+/* How much ww_directory_apply_changes() reads at a time. */
+#define DELTA_CHUNK_SIZE (64 * 1024)
+/* A listing is a few kilobytes at most (ww-hsds.c bounds every field);
+ * a line longer than this is not one, and is not kept in memory. */
+#define MAX_DELTA_LINE_BYTES (1024 * 1024)
+/* as ww-hsds.c bounds a listing's id */
+#define MAX_ID_LENGTH 128
+#define SYNC_KEY_PREFIX "sync-since "
+
+static char *
+removal_to_ndjson (const char *id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "deleted");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+static gboolean
+flush_changes (GOutputStream  *out,
+               GString        *buffer,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  gboolean ok = g_output_stream_write_all (out, buffer->str, buffer->len, NULL,
+                                           cancellable, error);
+
+  g_string_truncate (buffer, 0);
+  return ok;
+}
+
+static gboolean
+write_changes_from (sqlite3        *db,
+                    gint64          since,
+                    guint           limit,
+                    GOutputStream  *out,
+                    gint64         *last,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_autofree char *lookup_sql = g_strdup_printf ("SELECT %s FROM providers WHERE id = ?",
+                                                 select_columns ());
+  g_autoptr(sqlite3_stmt) changes = NULL;
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(GString) buffer = g_string_sized_new (CHANGES_BUFFER_SIZE + 16 * 1024);
+  int rc;
+
+  /* Both go by an index: the log by its change number, the listings by
+   * id, so a page costs the same at the start of the log as at its end. */
+  if (!(changes = prepare (db, "SELECT change, id, deleted FROM changes "
+                               "WHERE change > ?1 ORDER BY change LIMIT ?2", error)) ||
+      !(lookup = prepare (db, lookup_sql, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (changes, 1, since);
+  sqlite3_bind_int64 (changes, 2, limit > 0 ? (gint64) limit : -1);
+  while ((rc = sqlite3_step (changes)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (changes, 1);
+      g_autoptr(WwProvider) provider = NULL;
+      g_autofree char *line = NULL;
+
+      if (sqlite3_column_int (changes, 2) == 0)
+        {
+          sqlite3_bind_text (lookup, 1, id, -1, SQLITE_STATIC);
+          rc = sqlite3_step (lookup);
+          if (rc == SQLITE_ROW)
+            provider = provider_from_row (lookup);
+          sqlite3_reset (lookup);
+          if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return set_sqlite_error (error, db, rc, "reading a changed listing");
+        }
+
+      /* A change whose listing is not there is told as what a reader
+       * would find: no listing. */
+      line = provider != NULL ? ww_hsds_provider_to_ndjson (provider) : removal_to_ndjson (id);
+      g_string_append (buffer, line);
+      g_string_append_c (buffer, '\n');
+      *last = sqlite3_column_int64 (changes, 0);
+
+      if (buffer->len >= CHANGES_BUFFER_SIZE &&
+          !flush_changes (out, buffer, cancellable, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, db, rc, "reading the changes");
+
+  return buffer->len == 0 || flush_changes (out, buffer, cancellable, error);
+}
+
+gboolean
+ww_directory_write_changes (WwDirectory    *self,
+                            gint64          since,
+                            guint           limit,
+                            GOutputStream  *out,
+                            gint64         *next_since,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  gint64 last = since;
+  sqlite3 *db;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (WW_IS_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (since >= 0, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  /* A connection of its own: writing to @out may wait for a slow
+   * network, and no lookup or search should wait with it. */
+  rc = open_connection (self->name, TRUE, &db);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, "opening the database");
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
+  /* One read transaction, so the log and the listings are of one moment
+   * even while someone imports. */
+  ok = exec_sql (db, "BEGIN", "reading the changes", error) &&
+       write_changes_from (db, since, limit, out, &last, cancellable, error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
+
+  if (ok && next_since != NULL)
+    *next_since = last;
+
+  return ok;
+}
+
+/* Reads a delta line by line, never holding more than one line (and one
+ * chunk) in memory. */
+typedef struct {
+  GInputStream *stream;
+  GCancellable *cancellable;
+  GByteArray   *buffer;
+  gsize         start;     /* where the next line begins in buffer */
+  guint         line;      /* the number of the line last returned */
+  gboolean      eof;
+} LineReader;
+
+/* The next line, without its newline and NUL-terminated, valid until the
+ * next call; *complete says whether it ended in a newline. NULL at the
+ * end, or with @error set. */
+static char *
+line_reader_next (LineReader  *reader,
+                  gsize       *length,
+                  gboolean    *complete,
+                  GError     **error)
+{
+  for (;;)
+    {
+      char *begin = (char *) reader->buffer->data + reader->start;
+      gsize available = reader->buffer->len - reader->start;
+      char *newline = available > 0 ? memchr (begin, '\n', available) : NULL;
+      gsize old_len;
+      gssize n;
+
+      if (newline != NULL || (reader->eof && available > 0))
+        {
+          reader->line++;
+          *complete = newline != NULL;
+          if (newline == NULL)
+            {
+              /* room for the NUL */
+              g_byte_array_append (reader->buffer, (const guint8 *) "", 1);
+              begin = (char *) reader->buffer->data + reader->start;
+              newline = begin + available;
+            }
+          *newline = '\0';
+          *length = newline - begin;
+          reader->start += *length + 1;
+          return begin;
+        }
+
+      if (reader->eof)
+        return NULL;
+
+      if (available > MAX_DELTA_LINE_BYTES)
+        {
+          g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_SYNTAX,
+                       "line %u: longer than %d bytes; no listing is that long",
+                       reader->line + 1, MAX_DELTA_LINE_BYTES);
+          return NULL;
+        }
+
+      if (reader->start > 0)
+        {
+          g_byte_array_remove_range (reader->buffer, 0, reader->start);
+          reader->start = 0;
+        }
+
+      old_len = reader->buffer->len;
+      g_byte_array_set_size (reader->buffer, old_len + DELTA_CHUNK_SIZE);
+      n = g_input_stream_read (reader->stream, reader->buffer->data + old_len,
+                               DELTA_CHUNK_SIZE, reader->cancellable, error);
+      g_byte_array_set_size (reader->buffer, old_len + MAX (n, 0));
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        reader->eof = TRUE;
+    }
+}
+
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Every listing must belong to a loaded theme and to one of its
+ * categories, as the seeded ones do: the program would show nothing for
+ * it otherwise. */
+static gboolean
+check_theme (WwPluginEngine  *engine,
+             WwProvider      *provider,
+             guint            line,
+             GError         **error)
+{
+  const char *theme = ww_provider_get_theme (provider);
+  const char *category = ww_provider_get_category (provider);
+  WwPlugin *plugin = ww_plugin_engine_lookup (engine, theme);
+
+  if (plugin == NULL)
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                   "line %u: theme: '%s' is not an installed theme", line, theme);
+      return FALSE;
+    }
+
+  if (ww_plugin_lookup_category (plugin, category) == NULL)
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                   "line %u: category: '%s' is not a category of theme '%s'",
+                   line, category, theme);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What one line of a delta asks: a listing to add or replace, or the id
+ * of one to remove. */
+typedef struct {
+  WwProvider *provider;
+  char       *removed_id;
+} DeltaLine;
+
+static void
+delta_line_clear (DeltaLine *delta)
+{
+  g_clear_object (&delta->provider);
+  g_clear_pointer (&delta->removed_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DeltaLine, delta_line_clear)
+
+static gboolean
+parse_delta_line (const char      *text,
+                  gsize            length,
+                  guint            line,
+                  WwPluginEngine  *engine,
+                  DeltaLine       *delta,
+                  GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root, *node;
+  JsonObject *object;
+
+  if (!g_utf8_validate_len (text, length, NULL))
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_SYNTAX,
+                   "line %u: not valid JSON: the line is not UTF-8 text", line);
+      return FALSE;
+    }
+
+  if (!json_parser_load_from_data (parser, text, length, &local_error))
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_SYNTAX,
+                   "line %u: not valid JSON: %s", line, local_error->message);
+      return FALSE;
+    }
+
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                   "line %u: not a service object, nor a removal such as "
+                   "{\"id\": \"...\", \"deleted\": true}", line);
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  node = json_object_get_member (object, "deleted");
+  if (node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN))
+    {
+      g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                   "line %u: deleted: must be true or false", line);
+      return FALSE;
+    }
+
+  if (node != NULL && json_node_get_boolean (node))
+    {
+      JsonNode *id = json_object_get_member (object, "id");
+      const char *value;
+
+      if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) ||
+          json_node_get_value_type (id) != G_TYPE_STRING ||
+          *(value = json_node_get_string (id)) == '\0')
+        {
+          g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                       "line %u: id: is missing; a removal names the listing it removes", line);
+          return FALSE;
+        }
+      if (g_utf8_strlen (value, -1) > MAX_ID_LENGTH)
+        {
+          g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_INVALID_RECORD,
+                       "line %u: id: is longer than %d characters", line, MAX_ID_LENGTH);
+          return FALSE;
+        }
+
+      delta->removed_id = g_strdup (value);
+      return TRUE;
+    }
+
+  delta->provider = ww_hsds_provider_from_json (root, NULL, &local_error);
+  if (delta->provider == NULL)
+    {
+      g_set_error (error, WW_HSDS_ERROR, local_error->code,
+                   "line %u: %s", line, local_error->message);
+      return FALSE;
+    }
+
+  return engine == NULL || check_theme (engine, delta->provider, line, error);
+}
+
+static gboolean
+remove_by_id (WwDirectory  *self,
+              Writer       *writer,
+              const char   *id,
+              gboolean     *removed,
+              GError      **error)
+{
+  gint64 rowid = 0;
+  int rc;
+
+  sqlite3_bind_text (writer->find, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (writer->find);
+  if (rc == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (writer->find, 0);
+  sqlite3_reset (writer->find);
+
+  *removed = rc == SQLITE_ROW;
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (error, self->writer.db, rc, "looking up a listing");
+
+  return remove_rowid (writer, rowid, error) &&
+         record_change (writer, id, TRUE, error);
+}
+
+static gboolean
+store_sync_point (WwDirectory  *self,
+                  const char   *relay,
+                  gint64        since,
+                  GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *key = g_strconcat (SYNC_KEY_PREFIX, relay, NULL);
+
+  if (!(stmt = prepare (self->writer.db,
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since);
+
+  return step_done (stmt, "recording how far the directory was synced", error);
+}
+
+typedef struct {
+  GInputStream            *stream;
+  GCancellable            *cancellable;
+  const char              *relay;
+  gint64                   next_since;
+  WwDirectoryChangeCounts  counts;
+} ApplyData;
+
+static gboolean
+apply_changes_func (WwDirectory  *self,
+                    Writer       *writer,
+                    gpointer      user_data,
+                    GError      **error)
+{
+  ApplyData *data = user_data;
+  g_autoptr(WwPluginEngine) engine = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GByteArray) buffer = g_byte_array_sized_new (DELTA_CHUNK_SIZE);
+  g_autoptr(GError) local_error = NULL;
+  LineReader reader = { data->stream, data->cancellable, buffer, 0, 0, FALSE };
+  gboolean complete;
+  gsize length;
+  char *text;
+
+  g_mutex_lock (&self->terms_lock);
+  engine = self->engine != NULL ? g_object_ref (self->engine) : NULL;
+  g_mutex_unlock (&self->terms_lock);
+
+  while ((text = line_reader_next (&reader, &length, &complete, &local_error)) != NULL)
+    {
+      g_auto(DeltaLine) delta = { NULL, NULL };
+      const char *id;
+      gpointer first;
+
+      if (is_blank (text, length))
+        continue;
+
+      /* ww_directory_write_changes() ends every line; one that is not
+       * ended was cut off, however whole its JSON may look. */
+      if (!complete)
+        {
+          g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_SYNTAX,
+                       "line %u: does not end with a newline; the delta was cut off",
+                       reader.line);
+          return FALSE;
+        }
+
+      if (!parse_delta_line (text, length, reader.line, engine, &delta, error))
+        return FALSE;
+
+      id = delta.provider != NULL ? ww_provider_get_id (delta.provider) : delta.removed_id;
+      if (g_hash_table_lookup_extended (seen, id, NULL, &first))
+        {
+          g_set_error (error, WW_HSDS_ERROR, WW_HSDS_ERROR_DUPLICATE_ID,
+                       "line %u: id: '%s' is also line %u; a delta names a listing once",
+                       reader.line, id, GPOINTER_TO_UINT (first));
+          return FALSE;
+        }
+      g_hash_table_insert (seen, g_strdup (id), GUINT_TO_POINTER (reader.line));
+
+      if (delta.provider != NULL)
+        {
+          gboolean replaced = FALSE;
+
+          if (!insert_provider (self, writer, delta.provider, WW_DIRECTORY_SOURCE_RELAY,
+                                &replaced, error))
+            return FALSE;
+          if (replaced)
+            data->counts.changed++;
+          else
+            data->counts.added++;
+        }
+      else
+        {
+          gboolean removed = FALSE;
+
+          if (!remove_by_id (self, writer, delta.removed_id, &removed, error))
+            return FALSE;
+          if (removed)
+            data->counts.removed++;
+        }
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return data->relay == NULL || store_sync_point (self, data->relay, data->next_since, error);
+}
+
+gboolean
+ww_directory_apply_changes (WwDirectory              *self,
+                            GInputStream             *delta,
+                            const char               *relay,
+                            gint64                    next_since,
+                            WwDirectoryChangeCounts  *counts,
+                            GCancellable             *cancellable,
+                            GError                  **error)
+{
+  ApplyData data = { delta, cancellable, relay, next_since, { 0, 0, 0 } };
+
+  g_return_val_if_fail (WW_IS_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (delta), FALSE);
+  g_return_val_if_fail (relay == NULL || next_since >= 0, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (counts != NULL)
+    memset (counts, 0, sizeof *counts);
+
+  if (!write_transaction (self, apply_changes_func, &data, error))
+    return FALSE;
+
+  if (counts != NULL)
+    *counts = data.counts;
+
+  return TRUE;
+}
+
+gboolean
+ww_directory_get_sync_point (WwDirectory  *self,
+                             const char   *relay,
+                             gint64       *since,
+                             GError      **error)
+{
+  g_autofree char *key = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (WW_IS_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (relay != NULL, FALSE);
+  g_return_val_if_fail (since != NULL, FALSE);
+
+  key = g_strconcat (SYNC_KEY_PREFIX, relay, NULL);
+
+  g_mutex_lock (&self->reader.lock);
+  stmt = prepare (self->reader.db, "SELECT value FROM meta WHERE key = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      /* never synced from @relay: everything is new */
+      *since = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+      if (!ok)
+        set_sqlite_error (error, self->reader.db, rc, "reading how far the directory was synced");
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->reader.lock);
 
   return ok;
 }
