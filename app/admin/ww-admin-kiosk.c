@@ -41,29 +41,29 @@ check_kiosk_name (const char *name)
   return TRUE;
 }
 
-static WwRelayStoreSqlite *
-open_relay_store (const KioskOptions  *options,
-                  gboolean             create)
+WwRelayStoreSqlite *
+ww_admin_open_relay_store (const char *relay_db,
+                           gboolean    create)
 {
   g_autoptr(GError) error = NULL;
   WwRelayStoreSqlite *store;
 
   /* list and revoke on a mistyped path should not leave an empty
    * database behind */
-  if (!create && !g_file_test (options->relay_db, G_FILE_TEST_EXISTS))
+  if (!create && !g_file_test (relay_db, G_FILE_TEST_EXISTS))
     {
-      ww_admin_printerr (_("there is no relay database %s"), options->relay_db);
+      ww_admin_printerr (_("there is no relay database %s"), relay_db);
       return NULL;
     }
 
-  store = ww_relay_store_sqlite_new (options->relay_db, &error);
+  store = ww_relay_store_sqlite_new (relay_db, &error);
   if (store == NULL)
-    ww_admin_printerr (_("cannot open the relay database %s: %s"), options->relay_db, error->message);
+    ww_admin_printerr (_("cannot open the relay database %s: %s"), relay_db, error->message);
   return store;
 }
 
-static char *
-format_time (gint64 unix_seconds)
+char *
+ww_admin_format_time (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
 
@@ -72,8 +72,8 @@ format_time (gint64 unix_seconds)
   return g_date_time_format_iso8601 (time);
 }
 
-static void
-print_json (JsonBuilder *builder)
+void
+ww_admin_print_json (JsonBuilder *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = json_to_string (root, TRUE);
@@ -81,8 +81,8 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
-static char *
-dup_json_string (const char *text)
+char *
+ww_admin_dup_json_string (const char *text)
 {
   g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
 
@@ -105,7 +105,7 @@ kiosk_add (const KioskOptions *options,
       return WW_ADMIN_EXIT_DATA;
     }
 
-  if (!(store = open_relay_store (options, TRUE)))
+  if (!(store = ww_admin_open_relay_store (options->relay_db, TRUE)))
     return WW_ADMIN_EXIT_FAILURE;
 
   if (!ww_relay_store_add_device (WW_RELAY_STORE (store), name, &id, &secret, &error))
@@ -116,8 +116,8 @@ kiosk_add (const KioskOptions *options,
 
   if (options->json)
     {
-      g_autofree char *id_json = dup_json_string (id);
-      g_autofree char *secret_json = dup_json_string (secret);
+      g_autofree char *id_json = ww_admin_dup_json_string (id);
+      g_autofree char *secret_json = ww_admin_dup_json_string (secret);
 
       /* one line, in the shape scripts are told to expect */
       g_print ("{\"id\": %s, \"secret\": %s}\n", id_json, secret_json);
@@ -141,7 +141,7 @@ kiosk_list (const KioskOptions *options)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
 
-  if (!(store = open_relay_store (options, FALSE)))
+  if (!(store = ww_admin_open_relay_store (options->relay_db, FALSE)))
     return WW_ADMIN_EXIT_FAILURE;
 
   if (!(devices = ww_relay_store_list_devices (WW_RELAY_STORE (store), &error)))
@@ -159,8 +159,8 @@ kiosk_list (const KioskOptions *options)
   for (guint i = 0; i < devices->len; i++)
     {
       WwRelayDevice *device = g_ptr_array_index (devices, i);
-      g_autofree char *created = format_time (device->created_at);
-      g_autofree char *revoked = device->revoked_at != 0 ? format_time (device->revoked_at) : NULL;
+      g_autofree char *created = ww_admin_format_time (device->created_at);
+      g_autofree char *revoked = device->revoked_at != 0 ? ww_admin_format_time (device->revoked_at) : NULL;
 
       if (builder != NULL)
         {
@@ -190,7 +190,7 @@ kiosk_list (const KioskOptions *options)
   if (builder != NULL)
     {
       json_builder_end_array (builder);
-      print_json (builder);
+      ww_admin_print_json (builder);
     }
 
   return WW_ADMIN_EXIT_OK;
@@ -203,7 +203,7 @@ kiosk_revoke (const KioskOptions *options,
   g_autoptr(WwRelayStoreSqlite) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(store = open_relay_store (options, FALSE)))
+  if (!(store = ww_admin_open_relay_store (options->relay_db, FALSE)))
     return WW_ADMIN_EXIT_FAILURE;
 
   if (!ww_relay_store_revoke_device (WW_RELAY_STORE (store), id, &error))

@@ -6,6 +6,8 @@
 
 #include <wegwijzer.h>
 
+#include "ww-relay-store-sqlite.h"
+
 G_BEGIN_DECLS
 
 /* The exit status, as the top-level --help documents it. */
@@ -83,7 +85,21 @@ int             ww_admin_plugins            (WwAdmin  *admin,
 int             ww_admin_generate           (WwAdmin  *admin,
                                              int       argc,
                                              char    **argv);
+/* the relay's store, for kiosk and provider; NULL with a message
+ * printed. Without @create a missing file is an error. */
+WwRelayStoreSqlite *ww_admin_open_relay_store (const char *relay_db,
+                                               gboolean    create);
+char           *ww_admin_format_time        (gint64               unix_seconds);
+void            ww_admin_print_json         (JsonBuilder         *builder);
+char           *ww_admin_dup_json_string    (const char          *text);
+
+int             ww_admin_provider           (WwAdmin  *admin,
+                                             int       argc,
+                                             char    **argv);
 int             ww_admin_kiosk              (WwAdmin  *admin,
+                                             int       argc,
+                                             char    **argv);
+int             ww_admin_sync               (WwAdmin  *admin,
                                              int       argc,
                                              char    **argv);
 

@@ -32,6 +32,8 @@ static const WwAdminCommand commands[] = {
   { "plugins",  N_("List the theme plugins"),                     ww_admin_plugins },
   { "generate", N_("Add fictional providers for load tests"),     ww_admin_generate },
   { "kiosk",    N_("Add, list or revoke the relay’s kiosks"),     ww_admin_kiosk },
+  { "provider", N_("Set a provider’s webhook or make its inbox"), ww_admin_provider },
+  { "sync",     N_("Fetch what changed in a relay’s directory"),  ww_admin_sync },
   { "help",     N_("Show the help of a command"),                 NULL },
 };
 

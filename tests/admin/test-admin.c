@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 /* the installed themes, as the plugins in the build tree define them */
 static const char *themes[] = { "care", "finance", "legal", "media", "municipality", "police" };
@@ -50,6 +51,27 @@ typedef struct
   const char *const *wrapper;
 } Fixture;
 
+typedef struct
+{
+  GBytes   *out;
+  GBytes   *err;
+  GError   *error;
+  gboolean  done;
+} Communication;
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Communication *communication = user_data;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result,
+                                   &communication->out, &communication->err,
+                                   &communication->error);
+  communication->done = TRUE;
+}
+
 static char *
 dup_bytes (GBytes *bytes)
 {
@@ -65,9 +87,8 @@ run_argv (Fixture           *fixture,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
   g_autoptr(GError) error = NULL;
+  Communication communication = { NULL };
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) argv = NULL;
   g_autofree char *command_line = NULL;
@@ -108,11 +129,17 @@ run_argv (Fixture           *fixture,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
+  /* The default main context runs meanwhile, so that a test's own relay
+   * (a SoupServer on it) can answer the tool. */
+  g_subprocess_communicate_async (process, NULL, NULL, communicate_cb, &communication);
+  while (!communication.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (communication.error);
 
-  result->out = dup_bytes (out);
-  result->err = dup_bytes (err);
+  result->out = dup_bytes (communication.out);
+  result->err = dup_bytes (communication.err);
+  g_clear_pointer (&communication.out, g_bytes_unref);
+  g_clear_pointer (&communication.err, g_bytes_unref);
   if (g_subprocess_get_if_exited (process))
     result->status = g_subprocess_get_exit_status (process);
   else
@@ -377,7 +404,8 @@ import_file (Fixture    *fixture,
 
 /* --- help and usage ---------------------------------------------------------- */
 
-static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate", "kiosk" };
+static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate", "kiosk",
+                                  "sync" };
 
 static void
 test_help_main (Fixture       *fixture,
@@ -442,7 +470,7 @@ test_usage_errors (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   struct {
-    const char *args[4];
+    const char *args[5];
     const char *message;
   } cases[] = {
     { { NULL }, "no command" },
@@ -457,6 +485,9 @@ test_usage_errors (Fixture       *fixture,
     { { "export", "extra", NULL }, "no arguments" },
     { { "plugins", NULL }, "list" },
     { { "plugins", "remove", NULL }, "remove" },
+    { { "sync", NULL }, "--relay" },
+    { { "sync", "--relay", "ftp://relay.example.org", NULL }, "not a relay address" },
+    { { "sync", "--relay", "http://relay.example.org", "extra", NULL }, "no arguments" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -541,6 +572,15 @@ test_db_read_only (Fixture       *fixture,
   g_assert_cmpint (import->status, ==, 1);
   g_assert_nonnull (strstr (import->err, "read-only"));
   g_assert_nonnull (strstr (import->err, "nothing was changed"));
+
+  /* a sync says so before it asks any relay (nobody listens on port 9) */
+  {
+    g_autoptr(Result) sync = run_db (fixture, "sync", "--relay", "http://127.0.0.1:9", NULL);
+
+    g_assert_cmpint (sync->status, ==, 1);
+    g_assert_nonnull (strstr (sync->err, "read-only"));
+    g_assert_null (strstr (sync->err, "cannot reach"));
+  }
 
   fixture->wrapper = NULL;
   after = run_db (fixture, "search", "Kwikstaart", NULL);
@@ -1872,6 +1912,351 @@ test_kiosk_bad (Fixture       *fixture,
   }
 }
 
+/* --- sync ------------------------------------------------------------------- */
+
+/* A relay of the test's own: GET /v1/directory?since=N answers as the
+ * test scripts it, and remembers what it was asked. Up to change @next
+ * it gives @body, after it nothing, as the real route does for a
+ * directory whose last change is @next. */
+typedef struct
+{
+  SoupServer *server;
+  char       *url;
+  GPtrArray  *asked;          /* since= of every request, in order */
+  guint       status;
+  const char *content_type;
+  gboolean    send_next;      /* whether to send X-Wegwijzer-Next-Since */
+  char       *body;
+  gint64      next;
+} Relay;
+
+static void
+directory_handler (SoupServer        *server,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  static const char problem[] =
+    "{\"type\": \"about:blank\", \"title\": \"Internal Server Error\", \"status\": 500, "
+    "\"detail\": \"the directory could not be read (a test)\"}";
+  Relay *relay = user_data;
+  const char *since_text = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autofree char *next = NULL;
+  gint64 since = 0;
+
+  g_ptr_array_add (relay->asked, g_strdup (since_text != NULL ? since_text : "(none)"));
+  if (since_text == NULL || !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    {
+      soup_server_message_set_status (message, 400, NULL);
+      return;
+    }
+
+  if (relay->status != 200)
+    {
+      soup_server_message_set_status (message, relay->status, NULL);
+      soup_server_message_set_response (message, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        problem, strlen (problem));
+      return;
+    }
+
+  soup_server_message_set_status (message, 200, NULL);
+  next = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (since, relay->next));
+  if (relay->send_next)
+    soup_message_headers_replace (headers, "X-Wegwijzer-Next-Since", next);
+  if (since < relay->next)
+    soup_server_message_set_response (message, relay->content_type, SOUP_MEMORY_COPY,
+                                      relay->body, strlen (relay->body));
+  else
+    soup_server_message_set_response (message, relay->content_type, SOUP_MEMORY_STATIC, "", 0);
+}
+
+static Relay *
+relay_new (const char *delta_name,
+           gint64      next)
+{
+  Relay *relay = g_new0 (Relay, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  relay->asked = g_ptr_array_new_with_free_func (g_free);
+  relay->status = 200;
+  relay->content_type = "application/x-ndjson";
+  relay->send_next = TRUE;
+  relay->body = read_file (data_file (delta_name));
+  relay->next = next;
+
+  relay->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (relay->server, "/v1/directory", directory_handler, relay, NULL);
+  soup_server_listen_local (relay->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (relay->server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* without the slash, as a person would type it */
+  if (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  relay->url = url;
+
+  return relay;
+}
+
+static void
+relay_free (Relay *relay)
+{
+  soup_server_disconnect (relay->server);
+  g_clear_object (&relay->server);
+  g_ptr_array_unref (relay->asked);
+  g_free (relay->url);
+  g_free (relay->body);
+  g_free (relay);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Relay, relay_free)
+
+/* "0 4": what the relay was asked since the last call */
+static char *
+take_asked (Relay *relay)
+{
+  g_autoptr(GString) asked = g_string_new (NULL);
+
+  for (guint i = 0; i < relay->asked->len; i++)
+    g_string_append_printf (asked, "%s%s", i > 0 ? " " : "",
+                            (const char *) g_ptr_array_index (relay->asked, i));
+  g_ptr_array_set_size (relay->asked, 0);
+
+  return g_string_free (g_steal_pointer (&asked), FALSE);
+}
+
+/* in delta.ndjson: two new listings, a seeded one renamed, a seeded one removed */
+#define RENAMED_ID "017fcbed-db7b-5604-9d52-f114ba474650"
+#define REMOVED_ID "034fae66-8ee8-514b-a88e-551b90ed90fa"
+
+static char *
+export_all (Fixture *fixture)
+{
+  g_autoptr(Result) result = run_db (fixture, "export", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  return g_steal_pointer (&result->out);
+}
+
+static void
+test_sync_success (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Relay) relay = relay_new ("delta.ndjson", 4);
+  g_autofree char *before = export_all (fixture);
+  g_autofree char *after = NULL;
+  g_autofree char *asked = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(Result) result = NULL;
+  guint seeded = count_providers (fixture);
+
+  g_assert_nonnull (strstr (before, REMOVED_ID));
+  g_assert_null (strstr (before, "Spreekuur De Nieuwe Naam"));
+
+  result = run_db (fixture, "sync", "--relay", relay->url, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  expected = g_strdup_printf ("Synced with %s up to change 4: 2 added, 1 changed, 1 removed\n",
+                              relay->url);
+  g_assert_cmpstr (result->out, ==, expected);
+
+  /* from the start, then from where that answer ended, which was the end */
+  asked = take_asked (relay);
+  g_assert_cmpstr (asked, ==, "0 4");
+
+  after = export_all (fixture);
+  g_assert_null (strstr (after, REMOVED_ID));
+  g_assert_nonnull (strstr (after, "\"id\":\"" RENAMED_ID "\",\"name\":\"Spreekuur De Nieuwe Naam (voorbeeld)\""));
+  g_assert_nonnull (strstr (after, "\"id\":\"test-admin-lepelaar\""));
+  g_assert_nonnull (strstr (after, "\"id\":\"test-admin-tureluur\""));
+  g_assert_cmpuint (count_providers (fixture), ==, seeded + 2 - 1);
+
+  /* and the listings are found */
+  {
+    g_autoptr(Result) search = run_db (fixture, "search", "Lepelaar", NULL);
+
+    g_assert_cmpint (search->status, ==, 0);
+    g_assert_nonnull (strstr (search->out, "Contactpunt Lepelaar"));
+  }
+}
+
+static void
+test_sync_again (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(Relay) relay = relay_new ("delta.ndjson", 4);
+  g_autofree char *with_slash = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *synced = NULL;
+
+  {
+    g_autoptr(Result) first = run_db (fixture, "sync", "--relay", relay->url, NULL);
+    g_autofree char *asked = take_asked (relay);
+
+    g_assert_cmpint (first->status, ==, 0);
+    g_assert_cmpstr (asked, ==, "0 4");
+  }
+  synced = export_all (fixture);
+
+  /* the directory remembers how far it got: the next sync asks from there
+   * (the address with a slash is the same relay) */
+  with_slash = g_strconcat (relay->url, "/", NULL);
+  {
+    g_autoptr(Result) second = run_db (fixture, "sync", "--relay", with_slash, NULL);
+    g_autofree char *asked = take_asked (relay);
+    g_autofree char *after = export_all (fixture);
+
+    g_assert_cmpint (second->status, ==, 0);
+    g_assert_cmpstr (asked, ==, "4");
+    expected = g_strdup_printf ("Synced with %s up to change 4: 0 added, 0 changed, 0 removed\n",
+                                relay->url);
+    g_assert_cmpstr (second->out, ==, expected);
+    g_assert_cmpstr (after, ==, synced);
+  }
+
+  /* what changed at the relay after that: one listing removed */
+  g_free (relay->body);
+  relay->body = g_strdup ("{\"id\":\"test-admin-lepelaar\",\"deleted\":true}\n");
+  relay->next = 6;
+  {
+    g_autoptr(Result) third = run_db (fixture, "sync", "--relay", relay->url, NULL);
+    g_autofree char *asked = take_asked (relay);
+    g_autofree char *after = export_all (fixture);
+
+    g_assert_cmpint (third->status, ==, 0);
+    g_assert_cmpstr (asked, ==, "4 6");
+    g_assert_nonnull (strstr (third->out, "up to change 6: 0 added, 0 changed, 1 removed"));
+    g_assert_null (strstr (after, "test-admin-lepelaar"));
+    g_assert_nonnull (strstr (after, "test-admin-tureluur"));
+  }
+
+  /* another relay is another history: it starts from 0 */
+  {
+    g_autoptr(Relay) other = relay_new ("delta.ndjson", 4);
+    g_autoptr(Result) result = run_db (fixture, "sync", "--relay", other->url, NULL);
+    g_autofree char *asked = take_asked (other);
+
+    g_assert_cmpint (result->status, ==, 0);
+    g_assert_cmpstr (asked, ==, "0 4");
+  }
+}
+
+/* A failed sync changes nothing, and the next one asks from 0 again. */
+static void
+assert_nothing_synced (Fixture    *fixture,
+                       const char *before)
+{
+  g_autofree char *after = export_all (fixture);
+  g_autoptr(Relay) relay = relay_new ("delta.ndjson", 4);
+  g_autoptr(Result) result = NULL;
+  g_autofree char *asked = NULL;
+
+  g_assert_cmpstr (after, ==, before);
+
+  result = run_db (fixture, "sync", "--relay", relay->url, NULL);
+  asked = take_asked (relay);
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (asked, ==, "0 4");
+}
+
+static void
+test_sync_relay_down (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *before = export_all (fixture);
+  g_autofree char *url = NULL;
+  g_autoptr(Result) result = NULL;
+
+  /* a port that was just free, with nobody listening on it any more */
+  {
+    g_autoptr(Relay) gone = relay_new ("delta.ndjson", 4);
+
+    url = g_strdup (gone->url);
+  }
+
+  result = run_db (fixture, "sync", "--relay", url, NULL);
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: cannot reach the relay at "));
+  g_assert_nonnull (strstr (result->err, url));
+  g_assert_cmpstr (result->out, ==, "");
+
+  assert_nothing_synced (fixture, before);
+}
+
+static void
+test_sync_server_error (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(Relay) relay = relay_new ("delta.ndjson", 4);
+  g_autofree char *before = export_all (fixture);
+  g_autoptr(Result) result = NULL;
+
+  relay->status = 500;
+  result = run_db (fixture, "sync", "--relay", relay->url, NULL);
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: the relay at "));
+  /* the status, and what the problem+json said */
+  g_assert_nonnull (strstr (result->err, "500 Internal Server Error"));
+  g_assert_nonnull (strstr (result->err, "the directory could not be read (a test)"));
+  g_assert_cmpstr (result->out, ==, "");
+
+  assert_nothing_synced (fixture, before);
+}
+
+static void
+test_sync_malformed (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *before = export_all (fixture);
+  struct {
+    const char *body;          /* NULL: delta.ndjson */
+    const char *content_type;
+    gboolean    send_next;
+    const char *message;
+  } cases[] = {
+    /* the second line is bad: the first must not stay either */
+    { "{\"id\":\"" REMOVED_ID "\",\"deleted\":true}\n{\"id\": \"half a line\n",
+      "application/x-ndjson", TRUE, "line 2: not valid JSON" },
+    { "{\"id\":\"" REMOVED_ID "\",\"deleted\":true}\n{\"id\":\"x\",\"deleted\":\"yes\"}\n",
+      "application/x-ndjson", TRUE, "line 2: deleted: must be true or false" },
+    { "{\"id\":\"" REMOVED_ID "\",\"deleted\":true}\n{\"id\":\"" REMOVED_ID "\",\"del",
+      "application/x-ndjson", TRUE, "line 2: does not end with a newline" },
+    { "<html><body>Welcome to the hotel wifi</body></html>\n",
+      "text/html", TRUE, "answered with “text/html” instead of application/x-ndjson" },
+    { NULL, "application/x-ndjson", FALSE, "X-Wegwijzer-Next-Since" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Relay) relay = relay_new ("delta.ndjson", 4);
+      g_autoptr(Result) result = NULL;
+      g_autofree char *after = NULL;
+
+      if (cases[i].body != NULL)
+        {
+          g_free (relay->body);
+          relay->body = g_strdup (cases[i].body);
+        }
+      relay->content_type = cases[i].content_type;
+      relay->send_next = cases[i].send_next;
+
+      result = run_db (fixture, "sync", "--relay", relay->url, NULL);
+      g_assert_cmpint (result->status, ==, 3);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: the relay at "));
+      g_assert_nonnull (strstr (result->err, cases[i].message));
+      g_assert_cmpstr (result->out, ==, "");
+
+      after = export_all (fixture);
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  assert_nothing_synced (fixture, before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1926,6 +2311,11 @@ main (int    argc,
   ADD ("/admin/kiosk/json", test_kiosk_json);
   ADD ("/admin/kiosk/add-list-revoke", test_kiosk_add_list_revoke);
   ADD ("/admin/kiosk/bad", test_kiosk_bad);
+  ADD ("/admin/sync/success", test_sync_success);
+  ADD ("/admin/sync/again", test_sync_again);
+  ADD ("/admin/sync/relay-down", test_sync_relay_down);
+  ADD ("/admin/sync/server-error", test_sync_server_error);
+  ADD ("/admin/sync/malformed", test_sync_malformed);
 
 #undef ADD
 
