@@ -37,6 +37,7 @@ struct _WwBookingRequest
   char            *language;
   WwDayParts       day_parts;
   gboolean         consent;
+  GPtrArray       *preview;         /* WwBookingPreviewLine *, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (WwBookingRequest, ww_booking_request, G_TYPE_OBJECT)
@@ -134,6 +135,7 @@ ww_booking_request_finalize (GObject *object)
   wipe_string (self->contact_value);
   wipe_string (self->name);
   g_free (self->language);
+  g_clear_pointer (&self->preview, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ww_booking_request_parent_class)->finalize (object);
 }
@@ -758,6 +760,26 @@ ww_booking_request_to_json (WwBookingRequest *self)
 
   json_builder_set_member_name (builder, "consent");
   json_builder_add_boolean_value (builder, self->consent);
+
+  /* what the visitor saw on the check page, line for line, so that the
+   * provider sees the same */
+  if (self->preview != NULL)
+    {
+      json_builder_set_member_name (builder, "preview");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < self->preview->len; i++)
+        {
+          WwBookingPreviewLine *line = g_ptr_array_index (self->preview, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "label");
+          json_builder_add_string_value (builder, line->label);
+          json_builder_set_member_name (builder, "value");
+          json_builder_add_string_value (builder, line->value);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -894,4 +916,34 @@ ww_booking_request_dup_preview (WwBookingRequest *self,
   add_line (lines, "Language", g_strdup (language_name != NULL ? language_name : self->language));
 
   return g_steal_pointer (&lines);
+}
+
+/**
+ * ww_booking_request_set_preview:
+ * @lines: (nullable) (element-type WwBookingPreviewLine): what the check
+ *   page showed the visitor, as ww_booking_request_dup_preview() gave it
+ *   and in the words they read
+ *
+ * Sent with the request, so that the provider sees exactly these lines.
+ */
+void
+ww_booking_request_set_preview (WwBookingRequest *self,
+                                GPtrArray        *lines)
+{
+  g_return_if_fail (WW_IS_BOOKING_REQUEST (self));
+
+  g_clear_pointer (&self->preview, g_ptr_array_unref);
+  if (lines == NULL)
+    return;
+
+  self->preview = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_booking_preview_line_free);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const WwBookingPreviewLine *line = g_ptr_array_index (lines, i);
+      WwBookingPreviewLine *copy = g_new0 (WwBookingPreviewLine, 1);
+
+      copy->label = g_strdup (line->label);
+      copy->value = g_strdup (line->value);
+      g_ptr_array_add (self->preview, copy);
+    }
 }

@@ -91,5 +91,7 @@ JsonNode         *ww_booking_request_to_json             (WwBookingRequest *self
 char             *ww_booking_request_to_json_string      (WwBookingRequest *self);
 GPtrArray        *ww_booking_request_dup_preview         (WwBookingRequest *self,
                                                           WwPlugin         *plugin);
+void              ww_booking_request_set_preview         (WwBookingRequest *self,
+                                                          GPtrArray        *lines);
 
 G_END_DECLS

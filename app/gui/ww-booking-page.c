@@ -3,8 +3,9 @@
  * Three steps in one page: the form (built from the questions the
  * provider's theme asks), a check of exactly what the provider will see
  * with a consent in plain words, and the reference code and PIN once the
- * relay has the request. The form depends on the theme, so it is built
- * in code.
+ * relay has the request, with a QR code of the relay's status page for
+ * the visitor's phone. The form depends on the theme, so it is built in
+ * code.
  *
  * Nothing personal outlives the visit: entries keep no undo history,
  * "Done", the start page and a new provider empty every entry and free
@@ -22,6 +23,10 @@
 
 #include "ww-booking-page.h"
 #include "ww-gui-util.h"
+#include "ww-qr-code.h"
+
+/* about a third of the page's width: read from a step away */
+#define QR_CODE_MAX_PIXELS 240
 
 typedef struct {
   WwFormField *field;
@@ -43,6 +48,8 @@ struct _WwBookingPage
   GPtrArray         *fields;  /* FieldWidgets */
   gboolean           sending;
   gboolean           rejected;   /* refused for good: only Change helps */
+  char              *waiting_id; /* the request saved, not sent yet, whose
+                                  * code this page shows once it is */
 
   GtkScrolledWindow *scroller;
   GtkStack          *steps;
@@ -73,13 +80,17 @@ struct _WwBookingPage
   GtkBox            *receipt_box;
   GtkLabel          *reference_label;
   GtkLabel          *pin_label;
+  GtkWidget         *qr_box;
+  GtkPicture        *qr_picture;
   GtkLabel          *saved_label;
+  GtkButton         *check_button;
 };
 
 G_DEFINE_FINAL_TYPE (WwBookingPage, ww_booking_page, GTK_TYPE_WIDGET)
 
 enum {
   SIGNAL_DONE,
+  SIGNAL_CHECK_REQUESTED,
   N_SIGNALS
 };
 
@@ -473,6 +484,8 @@ continue_clicked_cb (WwBookingPage *self)
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->preview_list, row);
     }
+  /* the provider is sent these very lines */
+  ww_booking_request_set_preview (self->request, lines);
 
   gtk_check_button_set_active (self->consent_check, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->send_error), FALSE);
@@ -513,6 +526,26 @@ show_send_error (WwBookingPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->send_error), TRUE);
 }
 
+/* The status page's address, for the visitor's phone; nothing when the
+ * relay gave none, or it cannot be a QR code. */
+static void
+show_qr_code (WwBookingPage *self,
+              const char    *status_url)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (status_url != NULL)
+    {
+      texture = ww_qr_code_new_texture (status_url, QR_CODE_MAX_PIXELS, NULL, NULL, &error);
+      if (texture == NULL)
+        g_message ("No QR code for the status page: %s", error->message);
+    }
+
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (self->qr_box, texture != NULL);
+}
+
 static void
 show_sent (WwBookingPage        *self,
            const WwRelayReceipt *receipt)
@@ -521,17 +554,38 @@ show_sent (WwBookingPage        *self,
 
   self->sending = FALSE;
   update_send_sensitivity (self);
-  /* the request has left the kiosk, or waits in the outbox */
+  /* The request has left the kiosk, or waits in the outbox; in that
+   * case its code is shown here if it is sent while the page is open. */
+  g_clear_pointer (&self->waiting_id, g_free);
+  if (!have_code && self->request != NULL)
+    self->waiting_id = g_strdup (ww_booking_request_get_id (self->request));
   g_clear_object (&self->request);
 
   gtk_label_set_text (self->sent_title, have_code ? _("Your request has been sent")
                                                   : _("Your request is saved"));
   gtk_label_set_text (self->reference_label, have_code ? receipt->reference : "");
   gtk_label_set_text (self->pin_label, have_code ? receipt->pin : "");
+  show_qr_code (self, have_code ? receipt->status_url : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->receipt_box), have_code);
   gtk_widget_set_visible (GTK_WIDGET (self->saved_label), !have_code);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_button), have_code);
   gtk_stack_set_visible_child_name (self->steps, "sent");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+/* The background sender got a request through: if it is the one this
+ * page said was saved, its visitor can have the code now. */
+static void
+request_sent_cb (WwRelayClient  *client,
+                 const char     *id,
+                 WwRelayReceipt *receipt,
+                 WwBookingPage  *self)
+{
+  if (self->waiting_id == NULL || g_strcmp0 (id, self->waiting_id) != 0 ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->steps), "sent") != 0)
+    return;
+
+  show_sent (self, receipt);
 }
 
 static void
@@ -617,6 +671,16 @@ done_clicked_cb (WwBookingPage *self)
 {
   ww_booking_page_clear (self);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
+}
+
+static void
+check_clicked_cb (WwBookingPage *self)
+{
+  g_autofree char *reference = g_strdup (gtk_label_get_text (self->reference_label));
+
+  /* the code is shown once: the check page starts from the reference only */
+  ww_booking_page_clear (self);
+  g_signal_emit (self, signals[SIGNAL_CHECK_REQUESTED], 0, reference);
 }
 
 /* The steps ------------------------------------------------------------------ */
@@ -738,6 +802,8 @@ build_sent_step (WwBookingPage *self)
 {
   GtkBox *step = new_step (self->steps, "sent");
   GtkWidget *button;
+  GtkWidget *buttons;
+  GtkWidget *qr_label;
 
   self->sent_title = GTK_LABEL (new_label (NULL, "title-1"));
   gtk_box_append (step, GTK_WIDGET (self->sent_title));
@@ -748,6 +814,25 @@ build_sent_step (WwBookingPage *self)
   gtk_box_append (self->receipt_box,
                   new_label (_("Write these down or take a photo: you need both to see the answer."),
                              NULL));
+
+  /* The picture is the size of its texture, whole pixels a module: a
+   * scaled code would blur. */
+  self->qr_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  gtk_widget_set_margin_top (self->qr_box, 6);
+  self->qr_picture = GTK_PICTURE (gtk_picture_new ());
+  gtk_picture_set_can_shrink (self->qr_picture, FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->qr_picture), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->qr_picture), GTK_ALIGN_CENTER);
+  gtk_picture_set_alternative_text (self->qr_picture, _("QR code of the status page address"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->qr_picture), _("QR code of the status page address"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->qr_picture), "qr-code");
+  gtk_box_append (GTK_BOX (self->qr_box), GTK_WIDGET (self->qr_picture));
+  qr_label = new_label (_("Scan this code with your phone to check your request there. "
+                          "You will need your PIN."), NULL);
+  gtk_widget_set_hexpand (qr_label, TRUE);
+  gtk_widget_set_valign (qr_label, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->qr_box), qr_label);
+  gtk_box_append (self->receipt_box, self->qr_box);
   gtk_box_append (step, GTK_WIDGET (self->receipt_box));
 
   self->saved_label = GTK_LABEL (new_label (_("There is no connection to the appointment service "
@@ -756,13 +841,20 @@ build_sent_step (WwBookingPage *self)
                                               "appears when it has been sent."), NULL));
   gtk_box_append (step, GTK_WIDGET (self->saved_label));
 
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  self->check_button = GTK_BUTTON (gtk_button_new_with_label (_("Check my request")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->check_button), "pill");
+  ww_gui_set_accessible_label (GTK_WIDGET (self->check_button), _("Check my request"));
+  g_signal_connect_swapped (self->check_button, "clicked", G_CALLBACK (check_clicked_cb), self);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->check_button));
   button = gtk_button_new_with_label (_("Done"));
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_add_css_class (button, "pill");
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
   ww_gui_set_accessible_label (button, _("Done"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (done_clicked_cb), self);
-  gtk_box_append (step, button);
+  gtk_box_append (GTK_BOX (buttons), button);
+  gtk_box_append (step, buttons);
 }
 
 /* GObject -------------------------------------------------------------------- */
@@ -780,8 +872,11 @@ ww_booking_page_dispose (GObject *object)
   g_clear_object (&self->provider);
   g_clear_object (&self->plugin);
   g_clear_object (&self->outbox);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->waiting_id, g_free);
 
   G_OBJECT_CLASS (ww_booking_page_parent_class)->dispose (object);
 }
@@ -802,6 +897,16 @@ ww_booking_page_class_init (WwBookingPageClass *klass)
   signals[SIGNAL_DONE] =
     g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * WwBookingPage::check-requested:
+   * @reference: the reference code of the request just sent
+   *
+   * The visitor wants to check their request; the page is empty again.
+   */
+  signals[SIGNAL_CHECK_REQUESTED] =
+    g_signal_new ("check-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -845,7 +950,11 @@ ww_booking_page_set_relay (WwBookingPage *self,
   g_return_if_fail (client == NULL || WW_IS_RELAY_CLIENT (client));
 
   g_set_object (&self->outbox, outbox);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   g_set_object (&self->client, client);
+  if (self->client != NULL)
+    g_signal_connect (self->client, "request-sent", G_CALLBACK (request_sent_cb), self);
 }
 
 void
@@ -938,6 +1047,9 @@ ww_booking_page_clear (WwBookingPage *self)
 
   gtk_label_set_text (self->reference_label, "");
   gtk_label_set_text (self->pin_label, "");
+  /* the status page's address holds the reference too */
+  show_qr_code (self, NULL);
+  g_clear_pointer (&self->waiting_id, g_free);
 
   update_send_sensitivity (self);
   gtk_stack_set_visible_child_name (self->steps, "form");

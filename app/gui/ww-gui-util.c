@@ -108,6 +108,29 @@ ww_gui_format_date (const char *iso_date)
   return g_date_time_format (date, _("%-d %B %Y"));
 }
 
+char *
+ww_gui_format_appointment_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  local = g_date_time_to_local (time);
+  now = g_date_time_new_now_local ();
+  if (local == NULL || now == NULL)
+    return g_date_time_format_iso8601 (time);
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* Translators: an appointment, as in "Thursday 3 December, 10:00";
+     * see strftime(3) */
+    return g_date_time_format (local, _("%A %-d %B, %H:%M"));
+
+  /* Translators: an appointment in another year, as in "Thursday
+   * 3 December 2026, 10:00"; see strftime(3) */
+  return g_date_time_format (local, _("%A %-d %B %Y, %H:%M"));
+}
+
 const char *
 ww_gui_category_label (WwPluginEngine *engine,
                        const char     *theme,

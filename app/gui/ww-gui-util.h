@@ -24,6 +24,9 @@ void        ww_gui_unparent_children    (GtkWidget        *widget);
 char       *ww_gui_format_schedule      (const WwSchedule *schedule);
 /* "2026-10-14" → "14 October 2026", in the user's language */
 char       *ww_gui_format_date          (const char       *iso_date);
+/* An appointment in this screen's time zone: "Thursday 3 December,
+ * 10:00", with the year when it is not this year's. */
+char       *ww_gui_format_appointment_time (GDateTime     *time);
 /* the label of a category, or its id when no plugin knows it */
 const char *ww_gui_category_label       (WwPluginEngine   *engine,
                                          const char       *theme,

@@ -20,6 +20,8 @@ struct _WwHomePage
   GtkSearchEntry *search_entry;
   AdwStatusPage  *message_page;
   GtkFlowBox     *tiles;
+  GtkWidget      *check_box;
+  GtkButton      *check_button;
 };
 
 G_DEFINE_FINAL_TYPE (WwHomePage, ww_home_page, GTK_TYPE_WIDGET)
@@ -27,6 +29,7 @@ G_DEFINE_FINAL_TYPE (WwHomePage, ww_home_page, GTK_TYPE_WIDGET)
 enum {
   THEME_ACTIVATED,
   SEARCH_CHANGED,
+  CHECK_REQUESTED,
   N_SIGNALS
 };
 
@@ -38,6 +41,12 @@ search_changed_cb (WwHomePage     *self,
 {
   g_signal_emit (self, signals[SEARCH_CHANGED], 0,
                  gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+check_clicked_cb (WwHomePage *self)
+{
+  g_signal_emit (self, signals[CHECK_REQUESTED], 0);
 }
 
 static void
@@ -123,6 +132,15 @@ ww_home_page_set_message (WwHomePage *self,
 }
 
 void
+ww_home_page_set_can_check (WwHomePage *self,
+                            gboolean    can_check)
+{
+  g_return_if_fail (WW_IS_HOME_PAGE (self));
+
+  gtk_widget_set_visible (self->check_box, can_check);
+}
+
+void
 ww_home_page_reset (WwHomePage *self)
 {
   g_return_if_fail (WW_IS_HOME_PAGE (self));
@@ -178,13 +196,28 @@ ww_home_page_class_init (WwHomePageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * WwHomePage::check-requested:
+   *
+   * The visitor wants to see how a request they made is doing.
+   */
+  signals [CHECK_REQUESTED] =
+    g_signal_new ("check-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, message_page);
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, tiles);
+  gtk_widget_class_bind_template_child (widget_class, WwHomePage, check_box);
+  gtk_widget_class_bind_template_child (widget_class, WwHomePage, check_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
 }
 
 static void
@@ -194,4 +227,5 @@ ww_home_page_init (WwHomePage *self)
 
   ww_gui_set_accessible_label (GTK_WIDGET (self->search_entry), _("Search the directory"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->tiles), _("Themes"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->check_button), _("Check my request"));
 }

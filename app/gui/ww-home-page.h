@@ -20,6 +20,9 @@ void ww_home_page_set_plugins (WwHomePage *self,
 void ww_home_page_set_message (WwHomePage *self,
                                const char *title,
                                const char *description);
+/* a way to "Check my request", for a screen that can book */
+void ww_home_page_set_can_check (WwHomePage *self,
+                                 gboolean    can_check);
 void ww_home_page_reset       (WwHomePage *self);
 void ww_home_page_focus       (WwHomePage *self);
 

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ww-booking-page.h"
+#include "ww-check-page.h"
 #include "ww-gui-util.h"
 #include "ww-home-page.h"
 #include "ww-info-view.h"
@@ -45,6 +46,7 @@ struct _WwWindow
   WwResultsPage        *results_page;
   WwProviderPage       *provider_page;
   WwBookingPage        *booking_page;
+  WwCheckPage          *check_page;
   WwInfoView           *info_view;
   AdwStatusPage        *problem_page;
 };
@@ -52,6 +54,7 @@ struct _WwWindow
 G_DEFINE_FINAL_TYPE (WwWindow, ww_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void ensure_booking_page (WwWindow *self);
+static void ensure_check_page   (WwWindow *self);
 
 enum {
   PROP_0,
@@ -242,6 +245,72 @@ booking_done_cb (WwWindow *self)
   ww_home_page_focus (self->home_page);
 }
 
+/* The check page, as if reached from the start page: "back" leads
+ * there, not to a booking that is over. */
+static void
+show_check_page (WwWindow   *self,
+                 const char *reference)
+{
+  ensure_check_page (self);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "home") == 0)
+    {
+      go_to (self, "check");
+    }
+  else
+    {
+      ww_home_page_reset (self->home_page);
+      g_ptr_array_set_size (self->history, 0);
+      g_ptr_array_add (self->history, g_strdup ("home"));
+      gtk_stack_set_visible_child_name (self->stack, "check");
+      update_chrome (self);
+    }
+  /* after the switch, which empties the page when it is left */
+  ww_check_page_start (self->check_page, reference);
+}
+
+static void
+home_check_requested_cb (WwWindow *self)
+{
+  show_check_page (self, NULL);
+}
+
+static void
+booking_check_requested_cb (WwWindow   *self,
+                            const char *reference)
+{
+  show_check_page (self, reference);
+}
+
+static void
+check_done_cb (WwWindow *self)
+{
+  ww_home_page_reset (self->home_page);
+  go_to (self, "home");
+  ww_home_page_focus (self->home_page);
+}
+
+/* Whichever way the check page is left (back, the start page, Done),
+ * what was typed there goes. */
+static void
+visible_page_changed_cb (WwWindow *self)
+{
+  if (self->check_page != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "check") != 0)
+    ww_check_page_clear (self->check_page);
+}
+
+static void
+ensure_check_page (WwWindow *self)
+{
+  if (self->check_page != NULL)
+    return;
+
+  self->check_page = g_object_new (WW_TYPE_CHECK_PAGE, NULL);
+  g_signal_connect_swapped (self->check_page, "done", G_CALLBACK (check_done_cb), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->check_page), "check");
+  ww_check_page_set_relay (self->check_page, self->relay_client);
+}
+
 /* Made on first use: most people never ask for an appointment, and its
  * widgets would cost every start. */
 static void
@@ -252,6 +321,8 @@ ensure_booking_page (WwWindow *self)
 
   self->booking_page = g_object_new (WW_TYPE_BOOKING_PAGE, NULL);
   g_signal_connect_swapped (self->booking_page, "done", G_CALLBACK (booking_done_cb), self);
+  g_signal_connect_swapped (self->booking_page, "check-requested",
+                            G_CALLBACK (booking_check_requested_cb), self);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->booking_page), "booking");
   if (self->outbox != NULL && self->relay_client != NULL)
     ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
@@ -475,6 +546,10 @@ ww_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->relay_client != NULL)
+    ww_relay_client_stop_sender (self->relay_client);
+  if (self->stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->stack, visible_page_changed_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WW_TYPE_WINDOW);
 
@@ -584,6 +659,7 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, provider_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, info_page_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, book_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, home_check_requested_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
@@ -605,6 +681,8 @@ ww_window_init (WwWindow *self)
   ww_gui_set_accessible_label (GTK_WIDGET (self->home_button), _("Start page"));
 
   gtk_stack_set_visible_child_name (self->stack, "loading");
+  g_signal_connect_swapped (self->stack, "notify::visible-child",
+                            G_CALLBACK (visible_page_changed_cb), self);
   update_chrome (self);
 }
 
@@ -633,8 +711,9 @@ ww_window_set_plugin_path (WwWindow          *self,
  * ww_window_set_relay:
  *
  * Opens the outbox (one small SQLite file, on this thread: it is done
- * once, before the window is used) and lets the provider pages offer to
- * ask for an appointment.
+ * once, before the window is used), lets the provider pages offer to
+ * ask for an appointment and the start page offer to check one, and
+ * starts sending whatever the outbox holds in the background.
  *
  * Returns: %FALSE with @error set when the outbox cannot be opened; the
  *   window then offers no booking
@@ -664,11 +743,19 @@ ww_window_set_relay (WwWindow    *self,
     }
 
   g_set_object (&self->outbox, outbox);
+  if (self->relay_client != NULL)
+    ww_relay_client_stop_sender (self->relay_client);
   g_clear_object (&self->relay_client);
   self->relay_client = ww_relay_client_new (base_uri, device_id, secret);
   if (self->booking_page != NULL)
     ww_booking_page_set_relay (self->booking_page, self->outbox, self->relay_client);
+  if (self->check_page != NULL)
+    ww_check_page_set_relay (self->check_page, self->relay_client);
   ww_provider_page_set_can_book (self->provider_page, TRUE);
+  ww_home_page_set_can_check (self->home_page, TRUE);
+
+  /* requests saved while the relay was down, now or before a restart */
+  ww_relay_client_start_sender (self->relay_client, self->outbox);
 
   return TRUE;
 }

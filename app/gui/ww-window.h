@@ -29,7 +29,8 @@ gboolean        ww_window_set_relay          (WwWindow      *self,
                                               const char    *secret,
                                               const char    *outbox_path,
                                               GError       **error);
-/* "loading", "home", "results", "provider", "booking", "info" or "problem" */
+/* "loading", "home", "results", "provider", "booking", "check", "info"
+ * or "problem" */
 const char     *ww_window_get_page_name      (WwWindow      *self);
 gboolean        ww_window_get_loaded         (WwWindow      *self);
 WwDirectory    *ww_window_get_directory      (WwWindow      *self);

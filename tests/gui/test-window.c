@@ -17,11 +17,14 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <qrencode.h>
 #include <unistd.h>
 
 #include "ww-application.h"
 #include "ww-booking-page.h"
+#include "ww-check-page.h"
 #include "ww-gui-util.h"
+#include "ww-qr-code.h"
 #include "ww-info-view.h"
 #include "ww-provider-page.h"
 #include "ww-results-page.h"
@@ -60,12 +63,19 @@ typedef struct {
   guint       relay_status;   /* what it answers a good request with */
   guint       relay_bookings; /* good requests it got */
   guint       relay_refused;  /* badly signed ones */
+  gboolean    relay_no_status_url;  /* a 201 without "status_url" */
+
+  /* GET /v1/bookings/{reference}: for TEST_REFERENCE and TEST_PIN it
+   * answers lookup_body; anything else is "not found" */
+  const char *lookup_body;
+  const char *lookup_retry_after;  /* set: locked, 429 with this Retry-After */
+  guint       lookups;
 } Fixture;
 
 /* A visitor's chosen name that must not outlive the visit. */
 #define CANARY_NAME "Canary Zwaluw 7f3a"
 #define TEST_DEVICE_ID "kiosk-test-gui"
-#define TEST_REFERENCE "K7QH-M2XR"
+#define TEST_REFERENCE "K7QHM2XR"
 #define TEST_PIN "482913"
 
 /* Waiting ------------------------------------------------------------------ */
@@ -887,6 +897,46 @@ assert_controls_named (Fixture    *f,
 
 /* Booking ------------------------------------------------------------------- */
 
+/* As the relay answers a look-up: the same 404 for a wrong PIN and an
+ * unknown reference. */
+static void
+relay_lookup (Fixture           *f,
+              SoupServerMessage *msg,
+              const char        *path)
+{
+  static const char not_found[] = "{\"type\": \"urn:wegwijzer:problem:not-found\", "
+                                  "\"title\": \"No such booking\", \"status\": 404, "
+                                  "\"detail\": \"no booking has this reference and PIN\"}";
+  static const char locked[] = "{\"type\": \"urn:wegwijzer:problem:pin-locked\", "
+                               "\"title\": \"Locked after too many wrong PINs\", \"status\": 429, "
+                               "\"detail\": \"try again later\"}";
+  const char *pin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                  "X-Wegwijzer-Pin");
+
+  f->lookups++;
+  if (f->lookup_retry_after != NULL)
+    {
+      soup_server_message_set_status (msg, 429, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", f->lookup_retry_after);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        locked, strlen (locked));
+    }
+  else if (g_strcmp0 (path, "/v1/bookings/" TEST_REFERENCE) != 0 || g_strcmp0 (pin, TEST_PIN) != 0 ||
+           f->lookup_body == NULL)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        not_found, strlen (not_found));
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        f->lookup_body, strlen (f->lookup_body));
+    }
+}
+
 /* Checks the signature as the relay does, and answers a good request the
  * way the relay answers a new booking (or with f->relay_status). */
 static void
@@ -896,8 +946,6 @@ relay_bookings_cb (SoupServer        *server,
                    GHashTable        *query,
                    gpointer           user_data)
 {
-  static const char accepted[] = "{\"id\": \"b1\", \"reference\": \"" TEST_REFERENCE "\", "
-                                 "\"pin\": \"" TEST_PIN "\", \"status\": \"received\"}";
   static const char problem[] = "{\"title\": \"Unavailable\", \"detail\": \"scripted answer\"}";
   Fixture *f = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
@@ -905,6 +953,12 @@ relay_bookings_cb (SoupServer        *server,
   g_autoptr(GError) error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
+
+  if (g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      relay_lookup (f, msg, path);
+      return;
+    }
 
   if (!ww_signature_verify (f->device_secret,
                             soup_message_headers_get_one (headers, "webhook-id"),
@@ -921,8 +975,17 @@ relay_bookings_cb (SoupServer        *server,
   soup_server_message_set_status (msg, f->relay_status, NULL);
   if (f->relay_status == 201)
     {
+      g_autofree char *accepted = NULL;
+      g_autofree char *status_url = NULL;
+
       f->relay_bookings++;
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+      if (!f->relay_no_status_url)
+        status_url = g_strdup_printf (", \"status_url\": \"%sstatus?reference=%s\"",
+                                      f->relay_uri, TEST_REFERENCE);
+      accepted = g_strdup_printf ("{\"id\": \"b1\", \"reference\": \"" TEST_REFERENCE "\", "
+                                  "\"pin\": \"" TEST_PIN "\", \"status\": \"received\"%s}",
+                                  status_url ? status_url : "");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
                                         accepted, strlen (accepted));
     }
   else
@@ -1080,6 +1143,15 @@ get_consent (Fixture *f)
 
   g_assert_nonnull (consent);
   return consent;
+}
+
+#define QR_LABEL "QR code of the status page address"
+
+static GtkWidget *
+find_qr_picture (Fixture *f)
+{
+  return find_widget (get_page (f, "booking"), GTK_TYPE_PICTURE, has_accessible_label_cb,
+                      (gpointer) QR_LABEL);
 }
 
 /* every text the booking page holds, shown or not: its labels and entries */
@@ -2066,6 +2138,8 @@ test_booking_done_clears (Fixture       *f,
   page = get_booking_page (f);
   g_assert_null (ww_booking_page_get_request (page));
   g_assert_cmpstr (ww_booking_page_get_step (page), ==, "form");
+  /* the status page's address holds the reference */
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (find_qr_picture (f))));
   collect_held_texts (GTK_WIDGET (page), held);
   g_assert_cmpuint (held->len, >, 0);
   for (guint i = 0; i < held->len; i++)
@@ -2099,6 +2173,490 @@ test_booking_hidden_without_relay (Fixture       *f,
                               (gpointer) "Ask for an appointment"));
 }
 
+/* The confirmation has a QR code of the status page's address: named
+ * for a screen reader, square, whole pixels a module, black on white
+ * with its quiet zone, and module for module the code of that address. */
+static void
+test_booking_sent_shows_qr (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autofree char *status_url = NULL;
+  g_autofree char *differs = NULL;
+  g_autofree guchar *pixels = NULL;
+  QRcode *code;
+  GtkWidget *picture;
+  GdkTexture *texture;
+  int modules;
+  int side;
+  int scale;
+  gsize stride;
+
+  open_window_with_relay (f);
+  send_booking (f);
+
+  picture = find_qr_picture (f);
+  g_assert_nonnull (picture);
+  g_assert_true (gtk_widget_get_mapped (picture));
+  differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (picture),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL, QR_LABEL);
+  g_assert_null (differs);
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_contains (texts, "Scan this code with your phone to check your request");
+  assert_label_contains (texts, "You will need your PIN.");
+
+  g_assert_true (GDK_IS_TEXTURE (gtk_picture_get_paintable (GTK_PICTURE (picture))));
+  texture = GDK_TEXTURE (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+
+  status_url = g_strdup_printf ("%sstatus?reference=%s", f->relay_uri, TEST_REFERENCE);
+  code = QRcode_encodeString (status_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  g_assert_nonnull (code);
+  modules = code->width + 2 * WW_QR_CODE_QUIET_ZONE;
+  side = gdk_texture_get_width (texture);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, side);
+  g_assert_cmpint (side % modules, ==, 0);
+  scale = side / modules;
+  g_assert_cmpint (scale, >=, WW_QR_CODE_MIN_SCALE);
+  g_assert_cmpint (side, ==, modules * scale);
+  /* shown at its own size, not scaled (and blurred) by the layout */
+  wait_for (f, gtk_widget_get_width (picture) > 0);
+  g_assert_cmpint (gtk_widget_get_width (picture), ==, side);
+  g_assert_cmpint (gtk_widget_get_height (picture), ==, side);
+
+  /* every pixel pure black or pure white, as its module is */
+  stride = (gsize) side * 4;
+  pixels = g_malloc (stride * side);
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < side; y++)
+    for (int x = 0; x < side; x++)
+      {
+        int mx = x / scale - WW_QR_CODE_QUIET_ZONE;
+        int my = y / scale - WW_QR_CODE_QUIET_ZONE;
+        gboolean dark = mx >= 0 && my >= 0 && mx < code->width && my < code->width &&
+                        (code->data[my * code->width + mx] & 1) != 0;
+        const guchar *pixel = pixels + (gsize) y * stride + (gsize) x * 4;
+        guchar expected = dark ? 0x00 : 0xff;
+
+        if (pixel[0] != expected || pixel[1] != expected || pixel[2] != expected || pixel[3] != 0xff)
+          g_error ("pixel %d,%d of module %d,%d is %02x%02x%02x%02x, not %s",
+                   x, y, mx, my, pixel[0], pixel[1], pixel[2], pixel[3], dark ? "black" : "white");
+      }
+  QRcode_free (code);
+}
+
+/* A relay that gives no status page: the code and PIN, and no QR code. */
+static void
+test_booking_sent_without_status_url (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  GtkWidget *picture;
+
+  start_relay (f);
+  f->relay_no_status_url = TRUE;
+  open_window_with_relay (f);
+  send_booking (f);
+
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, TEST_REFERENCE);
+  assert_label_shown (texts, TEST_PIN);
+  g_assert_null (find_text_containing (texts, "Scan this code"));
+  picture = find_qr_picture (f);
+  g_assert_nonnull (picture);
+  g_assert_false (gtk_widget_get_mapped (picture));
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+}
+
+/* Saved while the relay was down; the background sender gets it there
+ * once it is back, and the page that said "saved" shows the code. */
+static void
+test_booking_sent_later (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  start_relay (f);
+  f->relay_status = 503;
+  open_window_with_relay (f);
+  send_booking (f);
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, "Your request is saved");
+  g_clear_pointer (&texts, g_ptr_array_unref);
+
+  /* nobody asks again: the program does, when the request is due */
+  f->relay_status = 201;
+  wait_for (f, f->relay_bookings == 1);
+  wait_for (f, find_widget (get_page (f, "booking"), GTK_TYPE_LABEL, has_text_label_cb,
+                            (gpointer) TEST_REFERENCE) != NULL);
+  texts = dup_label_texts (get_page (f, "booking"));
+  assert_label_shown (texts, "Your request has been sent");
+  assert_label_shown (texts, TEST_REFERENCE);
+  assert_label_shown (texts, TEST_PIN);
+  g_assert_null (find_text_containing (texts, "will be sent as soon as"));
+  g_assert_true (gtk_widget_get_mapped (find_qr_picture (f)));
+  g_assert_cmpuint (f->relay_refused, ==, 0);
+}
+
+/* Checking a request ----------------------------------------------------------- */
+
+#define ANSWER_ACCEPTED \
+  "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"accepted\", \"answer\": " \
+  "{\"status\": \"accepted\", \"time\": \"2026-12-03T10:00:00+01:00\", \"reason\": null, " \
+  "\"answered_at\": \"2026-12-01T19:00:00Z\"}}"
+#define DECLINE_REASON "We are closed that week <b>& so</b> is the walk-in. Please ask us again in January."
+#define ANSWER_DECLINED \
+  "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"declined\", \"answer\": " \
+  "{\"status\": \"declined\", \"time\": null, \"reason\": \"" DECLINE_REASON "\", " \
+  "\"answered_at\": \"2026-12-01T19:00:00Z\"}}"
+#define WRONG_PIN_MESSAGE \
+  "No request was found with this reference code and PIN. Please check both and try again."
+
+static WwCheckPage *
+get_check_page (Fixture *f)
+{
+  return WW_CHECK_PAGE (get_page (f, "check"));
+}
+
+static GtkEditable *
+get_reference_entry (Fixture *f)
+{
+  return GTK_EDITABLE (get_control (get_page (f, "check"), GTK_TYPE_ENTRY, "Reference code"));
+}
+
+static GtkEditable *
+get_pin_entry (Fixture *f)
+{
+  return GTK_EDITABLE (get_control (get_page (f, "check"), GTK_TYPE_PASSWORD_ENTRY, "PIN"));
+}
+
+/* From the start page, by its button. */
+static void
+open_check_page (Fixture *f)
+{
+  wait_until_home (f);
+  click (get_control (get_page (f, "home"), GTK_TYPE_BUTTON, "Check my request"));
+  wait_for (f, is_on_page (f, "check"));
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "form");
+}
+
+/* Types them in and asks; waits for the relay's answer. */
+static void
+check_request (Fixture    *f,
+               const char *reference,
+               const char *pin)
+{
+  guint lookups = f->lookups;
+
+  gtk_editable_set_text (get_reference_entry (f), reference);
+  gtk_editable_set_text (get_pin_entry (f), pin);
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check"));
+  wait_for (f, !ww_check_page_get_busy (get_check_page (f)));
+  g_assert_cmpuint (f->lookups, ==, lookups + 1);
+}
+
+static void
+test_check_accepted (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  start_relay (f);
+  f->lookup_body = ANSWER_ACCEPTED;
+  open_window_with_relay (f);
+  open_check_page (f);
+  assert_controls_named (f, "check");
+
+  /* as it may be written down */
+  check_request (f, "k7qh m2xr", "482 913");
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "answer");
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "Your appointment is confirmed");
+  /* in the screen's time zone (Europe/Amsterdam, see main()) */
+  assert_label_contains (texts, "Thursday 3 December");
+  assert_label_contains (texts, "10:00");
+  assert_label_shown (texts, "Reference code: " TEST_REFERENCE);
+  assert_controls_named (f, "check");
+
+  /* the PIN has done its work */
+  g_assert_cmpstr (gtk_editable_get_text (get_pin_entry (f)), ==, "");
+}
+
+static void
+test_check_declined (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+  GtkWidget *reason;
+
+  start_relay (f);
+  f->lookup_body = ANSWER_DECLINED;
+  open_window_with_relay (f);
+  open_check_page (f);
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "The provider cannot take your request");
+  assert_label_shown (texts, "Their message:");
+  /* the provider's words as they wrote them, not as markup */
+  assert_label_shown (texts, DECLINE_REASON);
+  reason = find_widget (get_page (f, "check"), GTK_TYPE_LABEL, has_text_label_cb, (gpointer) DECLINE_REASON);
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (reason)));
+  assert_label_shown (texts, "You can look for another provider from the start page.");
+  g_assert_null (find_text_containing (texts, "10:00"));
+}
+
+/* The other answers, one after another with "Check another request". */
+static void
+test_check_every_status (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const struct {
+    const char *body;
+    const char *title;
+    const char *shown;
+  } answers[] = {
+    { "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"received\", \"answer\": null}",
+      "Your request has arrived", "The provider has not seen it yet." },
+    { "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"delivered\", \"answer\": null}",
+      "The provider has your request", "They have not answered yet." },
+    { "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"proposed\", \"answer\": "
+      "{\"status\": \"proposed\", \"time\": \"2026-12-04T14:30:00+01:00\", \"reason\": null, "
+      "\"answered_at\": \"2026-12-01T19:00:00Z\"}}",
+      "The provider suggests another time", "Friday 4 December" },
+    { "{\"reference\": \"" TEST_REFERENCE "\", \"status\": \"undeliverable\", \"answer\": null}",
+      "Your request could not be delivered", "Please contact them directly" },
+  };
+
+  start_relay (f);
+  open_window_with_relay (f);
+  open_check_page (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(GPtrArray) texts = NULL;
+
+      f->lookup_body = answers[i].body;
+      check_request (f, TEST_REFERENCE, TEST_PIN);
+      g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "answer");
+      texts = dup_label_texts (get_page (f, "check"));
+      assert_label_shown (texts, answers[i].title);
+      assert_label_contains (texts, answers[i].shown);
+
+      click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check another request"));
+      g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "form");
+      g_assert_cmpstr (gtk_editable_get_text (get_reference_entry (f)), ==, "");
+    }
+}
+
+static void
+test_check_wrong_pin (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  start_relay (f);
+  f->lookup_body = ANSWER_ACCEPTED;
+  open_window_with_relay (f);
+  open_check_page (f);
+  check_request (f, TEST_REFERENCE, "000000");
+
+  /* calmly, on the form, without telling which of the two is wrong */
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "form");
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, WRONG_PIN_MESSAGE);
+  g_assert_null (find_text_containing (texts, "confirmed"));
+  assert_controls_named (f, "check");
+
+  /* and the right one then works */
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "Your appointment is confirmed");
+  g_assert_null (find_text_containing (texts, WRONG_PIN_MESSAGE));
+}
+
+static void
+test_check_locked (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  start_relay (f);
+  f->lookup_body = ANSWER_ACCEPTED;
+  f->lookup_retry_after = "600";
+  open_window_with_relay (f);
+  open_check_page (f);
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "form");
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "Checking is paused for a while, because a wrong PIN was tried too "
+                             "often. Please try again in 10 minutes.");
+
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  f->lookup_retry_after = "30";
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_contains (texts, "Please try again in 1 minute.");
+}
+
+static void
+test_check_unreachable (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  open_window_with_relay (f);
+  open_check_page (f);
+  soup_server_disconnect (f->relay);
+  gtk_editable_set_text (get_reference_entry (f), TEST_REFERENCE);
+  gtk_editable_set_text (get_pin_entry (f), TEST_PIN);
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check"));
+  wait_for (f, !ww_check_page_get_busy (get_check_page (f)));
+
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "The appointment service cannot be reached right now. "
+                             "Please try again later.");
+}
+
+/* What cannot be a code or a PIN is said at once, and not sent. */
+static void
+test_check_typos (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  open_window_with_relay (f);
+  open_check_page (f);
+
+  gtk_editable_set_text (get_reference_entry (f), "K7QH M2X0");
+  gtk_editable_set_text (get_pin_entry (f), TEST_PIN);
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check"));
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_contains (texts, "A reference code has 8 characters");
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (f->window)),
+                                         GTK_WIDGET (get_reference_entry (f))));
+
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  gtk_editable_set_text (get_reference_entry (f), TEST_REFERENCE);
+  gtk_editable_set_text (get_pin_entry (f), "4829");
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check"));
+  texts = dup_label_texts (get_page (f, "check"));
+  assert_label_shown (texts, "A PIN has 6 digits. Please check what you typed.");
+  g_assert_cmpuint (f->lookups, ==, 0);
+}
+
+/* Every text the check page holds, shown or not, is free of the code
+ * and the PIN. */
+static void
+assert_check_page_empty (Fixture *f)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (get_pin_entry (f)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (get_reference_entry (f)), ==, "");
+  collect_held_texts (GTK_WIDGET (get_check_page (f)), held);
+  g_assert_cmpuint (held->len, >, 0);
+  for (guint i = 0; i < held->len; i++)
+    {
+      const char *text = g_ptr_array_index (held, i);
+
+      g_assert_null (strstr (text, TEST_PIN));
+      g_assert_null (strstr (text, TEST_REFERENCE));
+      g_assert_null (strstr (text, DECLINE_REASON));
+    }
+}
+
+/* However the page is left, the PIN (and the rest) goes. */
+static void
+test_check_leaving_clears (Fixture       *f,
+                           gconstpointer  data)
+{
+  start_relay (f);
+  f->lookup_body = ANSWER_DECLINED;
+  open_window_with_relay (f);
+
+  /* typed, not sent: the start page */
+  open_check_page (f);
+  gtk_editable_set_text (get_reference_entry (f), TEST_REFERENCE);
+  gtk_editable_set_text (get_pin_entry (f), TEST_PIN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL));
+  wait_for (f, is_on_page (f, "home"));
+  assert_check_page_empty (f);
+
+  /* typed, not sent: back */
+  open_check_page (f);
+  gtk_editable_set_text (get_pin_entry (f), TEST_PIN);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "home"));
+  assert_check_page_empty (f);
+
+  /* answered: back */
+  open_check_page (f);
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "answer");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "home"));
+  assert_check_page_empty (f);
+
+  /* answered: Done */
+  open_check_page (f);
+  check_request (f, TEST_REFERENCE, TEST_PIN);
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Done"));
+  wait_for (f, is_on_page (f, "home"));
+  assert_check_page_empty (f);
+}
+
+/* From the confirmation: the code shown there is filled in, the PIN is
+ * not, and the booking is over. */
+static void
+test_check_from_confirmation (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = NULL;
+
+  start_relay (f);
+  f->lookup_body = ANSWER_ACCEPTED;
+  open_window_with_relay (f);
+  send_booking (f);
+
+  click (get_control (get_page (f, "booking"), GTK_TYPE_BUTTON, "Check my request"));
+  wait_for (f, is_on_page (f, "check"));
+  g_assert_cmpstr (gtk_editable_get_text (get_reference_entry (f)), ==, TEST_REFERENCE);
+  g_assert_cmpstr (gtk_editable_get_text (get_pin_entry (f)), ==, "");
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (f->window)),
+                                         GTK_WIDGET (get_pin_entry (f))));
+  g_assert_cmpstr (ww_booking_page_get_step (get_booking_page (f)), ==, "form");
+  texts = dup_label_texts (get_page (f, "check"));
+  g_assert_null (find_text_containing (texts, TEST_PIN));
+
+  gtk_editable_set_text (get_pin_entry (f), TEST_PIN);
+  click (get_control (get_page (f, "check"), GTK_TYPE_BUTTON, "Check"));
+  wait_for (f, !ww_check_page_get_busy (get_check_page (f)));
+  g_assert_cmpstr (ww_check_page_get_step (get_check_page (f)), ==, "answer");
+
+  /* back leads to the start, not to the booking that is over */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  wait_for (f, is_on_page (f, "home"));
+  assert_check_page_empty (f);
+}
+
+/* Without a relay there is nothing to check either. */
+static void
+test_check_hidden_without_relay (Fixture       *f,
+                                 gconstpointer  data)
+{
+  GtkWidget *button;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  button = find_widget (get_page (f, "home"), GTK_TYPE_BUTTON, has_accessible_label_cb,
+                        (gpointer) "Check my request");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_mapped (button));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2119,6 +2677,8 @@ main (int   argc,
     }
   mime_dirs_strv = g_strv_builder_end (mime_dirs);
   original_data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+  /* the kiosks' time zone, in which an appointment's time is shown */
+  g_setenv ("TZ", "Europe/Amsterdam", TRUE);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_content_type_set_mime_dirs ((const char *const *) mime_dirs_strv);
@@ -2160,6 +2720,19 @@ main (int   argc,
   ADD_TEST ("/gui/booking/saved-when-offline", test_booking_saved_when_offline);
   ADD_TEST ("/gui/booking/done-clears", test_booking_done_clears);
   ADD_TEST ("/gui/booking/hidden-without-relay", test_booking_hidden_without_relay);
+  ADD_TEST ("/gui/booking/sent-shows-qr", test_booking_sent_shows_qr);
+  ADD_TEST ("/gui/booking/sent-without-status-url", test_booking_sent_without_status_url);
+  ADD_TEST ("/gui/booking/sent-later", test_booking_sent_later);
+  ADD_TEST ("/gui/check/accepted", test_check_accepted);
+  ADD_TEST ("/gui/check/declined", test_check_declined);
+  ADD_TEST ("/gui/check/every-status", test_check_every_status);
+  ADD_TEST ("/gui/check/wrong-pin", test_check_wrong_pin);
+  ADD_TEST ("/gui/check/locked", test_check_locked);
+  ADD_TEST ("/gui/check/unreachable", test_check_unreachable);
+  ADD_TEST ("/gui/check/typos", test_check_typos);
+  ADD_TEST ("/gui/check/leaving-clears", test_check_leaving_clears);
+  ADD_TEST ("/gui/check/from-confirmation", test_check_from_confirmation);
+  ADD_TEST ("/gui/check/hidden-without-relay", test_check_hidden_without_relay);
   ADD_TEST ("/gui/a11y/names", test_a11y_names);
   ADD_TEST ("/gui/a11y/unnamed-is-caught", test_a11y_unnamed_is_caught);
   ADD_TEST ("/gui/problem/corrupt-database", test_problem_corrupt_database);
