@@ -265,7 +265,7 @@ deliver_due (WwRelayCourier *self)
   g_autoptr(GPtrArray) due = NULL;
   guint room = MAX_IN_FLIGHT - MIN (MAX_IN_FLIGHT, g_hash_table_size (self->in_flight));
 
-  if (room == 0)
+  if (room == 0 || g_cancellable_is_cancelled (self->cancellable))
     return;
 
   /* those under way are still in the queue: ask for enough to skip them */
@@ -310,9 +310,7 @@ ww_relay_courier_dispose (GObject *object)
 {
   WwRelayCourier *self = (WwRelayCourier *)object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_handle_id (&self->kick_id, g_source_remove);
+  ww_relay_courier_stop (self);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
 
@@ -387,10 +385,24 @@ ww_relay_courier_start (WwRelayCourier *self)
 {
   g_return_if_fail (WW_IS_RELAY_COURIER (self));
 
-  if (self->tick_id != 0)
+  if (self->tick_id != 0 || g_cancellable_is_cancelled (self->cancellable))
     return;
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   ww_relay_courier_kick (self);
+}
+
+/* Stops for good: attempts under way are cancelled, and the clock is
+ * never asked again (a test's clock may be gone after this). */
+void
+ww_relay_courier_stop (WwRelayCourier *self)
+{
+  g_return_if_fail (WW_IS_RELAY_COURIER (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->kick_id, g_source_remove);
+  self->clock = NULL;
+  self->clock_data = NULL;
 }
 
 void

@@ -39,6 +39,7 @@ void            ww_relay_courier_set_clock  (WwRelayCourier             *self,
                                              gpointer                    user_data);
 /* Looks for due deliveries now, and then every second. */
 void            ww_relay_courier_start      (WwRelayCourier             *self);
+void            ww_relay_courier_stop       (WwRelayCourier             *self);
 /* A booking was just stored: look without waiting for the next tick. */
 void            ww_relay_courier_kick       (WwRelayCourier             *self);
 /* the delay after @attempts failed attempts, for @fraction in [0, 1] */

@@ -19,13 +19,15 @@
  *    body are in and before it calls the handler, so the handler's own time
  *    (and a soup_server_message_pause() of it) does not count.
  *
- * When the deadline passes, the socket is shut down in both directions.
- * The fd stays open and stays libsoup's to close: its pending read simply
- * sees end-of-file, as if the client had hung up, and it takes the path it
- * always takes for that (the message finishes as interrupted, the
- * connection is disconnected and unreferenced), and the client sees the
- * connection closed. Closing the fd ourselves instead would leave libsoup
- * polling a descriptor that the next accept() may reuse.
+ * When the deadline passes, the socket is shut down in both directions:
+ * the client sees the connection closed at once. The fd stays open and
+ * stays libsoup's to close: a read it has pending sees end-of-file, as if
+ * the client had hung up, and it takes the path it always takes for that
+ * (the message finishes as interrupted, the connection is disconnected).
+ * Closing the fd ourselves straight away would leave libsoup polling a
+ * descriptor that the next accept() may reuse. Only where libsoup has not
+ * closed it a moment later (an idle kept-alive connection, which libsoup
+ * 3.2 abandons on end-of-file; see close_leftover_cb()) is it closed here.
  *
  * The timer holds no reference: it lives in the socket's object data, so
  * when libsoup lets go of the socket first, the timer goes with it, and
@@ -44,14 +46,66 @@
 #include "ww-relay-deadline.h"
 
 #define DEADLINE_KEY "ww-relay-deadline"
+#define CUT_KEY "ww-relay-deadline-cut"
+
+/* How long libsoup has, after a late client's socket was shut down, to
+ * close the connection itself; see close_leftover_cb(). */
+#define CLOSE_GRACE_MS 1000
 
 static void
-deadline_source_free (gpointer data)
+timer_free (gpointer data)
 {
-  GSource *source = data;
+  GSource *timer = data;
 
-  g_source_destroy (source);
-  g_source_unref (source);
+  g_source_destroy (timer);
+  g_source_unref (timer);
+}
+
+/* Replaces (and so destroys) the socket's timer, if it has one. */
+static void
+set_timer (GSocket     *socket,
+           guint        interval_ms,
+           gint         priority,
+           GSourceFunc  callback)
+{
+  GSource *timer = g_timeout_source_new (interval_ms);
+
+  g_source_set_priority (timer, priority);
+  g_source_set_static_name (timer, "[wegwijzer-relay] request deadline");
+  g_source_set_callback (timer, callback, socket, NULL);
+  /* where SoupServer runs: it emits its signals from that context */
+  g_source_attach (timer, g_main_context_get_thread_default ());
+  g_object_set_data_full (G_OBJECT (socket), DEADLINE_KEY, timer, timer_free);
+}
+
+static void
+clear_timer (GSocket *socket)
+{
+  g_object_set_data (G_OBJECT (socket), DEADLINE_KEY, NULL);
+}
+
+/* libsoup 3.2 leaves a kept-alive connection open, and stops watching
+ * it, when the end of the stream comes before the first line of the next
+ * request: whether the client hung up or we shut the socket down. It
+ * holds the fd until the server is disposed. Nothing of libsoup's polls
+ * the socket then, so closing it here cannot confuse a source with a
+ * reused descriptor; GSocket ignores the second close that libsoup makes
+ * at the end. Anything else libsoup has already closed when this runs:
+ * it runs at a lower priority than libsoup's sources, so even after a
+ * stall of the main loop libsoup sees the end of the stream first. */
+static gboolean
+close_leftover_cb (gpointer user_data)
+{
+  GSocket *socket = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Destroys this source; GLib keeps it alive until we return. */
+  clear_timer (socket);
+
+  if (!g_socket_is_closed (socket) && !g_socket_close (socket, &error))
+    g_debug ("Could not close a late client's socket: %s", error->message);
+
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -60,34 +114,38 @@ deadline_passed_cb (gpointer user_data)
   GSocket *socket = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* Destroys this source; GLib keeps it alive until we return. */
-  g_object_set_data (G_OBJECT (socket), DEADLINE_KEY, NULL);
-
+  clear_timer (socket);
   if (g_socket_is_closed (socket))
     return G_SOURCE_REMOVE;
 
   g_debug ("A request was not read in time; closing its connection");
+  g_object_set_data (G_OBJECT (socket), CUT_KEY, GINT_TO_POINTER (TRUE));
   if (!g_socket_shutdown (socket, TRUE, TRUE, &error))
     g_debug ("Could not shut down a late client's socket: %s", error->message);
 
+  set_timer (socket, CLOSE_GRACE_MS, G_PRIORITY_LOW, close_leftover_cb);
+
   return G_SOURCE_REMOVE;
+}
+
+/* The socket of @msg's connection, if it is one we may still time. */
+static GSocket *
+get_live_socket (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket == NULL || g_socket_is_closed (socket) ||
+      g_object_get_data (G_OBJECT (socket), CUT_KEY) != NULL)
+    return NULL;
+
+  return socket;
 }
 
 static void
 arm (GSocket *socket,
      guint    seconds)
 {
-  GSource *source;
-
-  source = g_timeout_source_new (seconds * 1000);
-  g_source_set_static_name (source, "[wegwijzer-relay] request deadline");
-  g_source_set_callback (source, deadline_passed_cb, socket, NULL);
-  /* where SoupServer runs: it emits its signals from that context */
-  g_source_attach (source, g_main_context_get_thread_default ());
-
-  /* replaces (and so destroys) a deadline already running */
-  g_object_set_data_full (G_OBJECT (socket), DEADLINE_KEY, source,
-                          deadline_source_free);
+  set_timer (socket, seconds * 1000, G_PRIORITY_DEFAULT, deadline_passed_cb);
 }
 
 static void
@@ -95,7 +153,7 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = get_live_socket (msg);
 
   /* A kept-alive connection's deadline has been running since the last
    * answer went out; the request that has now begun is still under it. */
@@ -108,10 +166,10 @@ request_read_cb (SoupServer        *server,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = get_live_socket (msg);
 
   if (socket != NULL)
-    g_object_set_data (G_OBJECT (socket), DEADLINE_KEY, NULL);
+    clear_timer (socket);
 }
 
 static void
@@ -119,7 +177,7 @@ request_done_cb (SoupServer        *server,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = get_live_socket (msg);
 
   /* If libsoup closes the connection now instead of keeping it, the
    * deadline goes with the socket, or finds it closed. */

@@ -322,7 +322,8 @@ main (int   argc,
 
   if (config.directory != NULL)
     {
-      if (!(directory = ww_directory_open (config.directory, &error)))
+      /* only read: the admin tool and the plugins' seeding write it */
+      if (!(directory = ww_directory_open_read_only (config.directory, &error)))
         {
           g_printerr ("wegwijzer-relay: cannot open the directory %s: %s\n",
                       config.directory, error->message);

@@ -71,6 +71,8 @@ typedef enum {
   T_ERROR_NO_REASON,
   T_ERROR_BAD_REASON,
   T_ERROR_BAD_ACTION,
+  T_ERROR_PAST_TIME,
+  T_CHANGE_ANSWER,
   N_TEXTS
 } Text;
 
@@ -139,6 +141,8 @@ static const Language languages[] = {
       [T_ERROR_NO_REASON] = "Geef een korte uitleg als u afwijst.",
       [T_ERROR_BAD_REASON] = "De uitleg mag hooguit 500 tekens zijn.",
       [T_ERROR_BAD_ACTION] = "Kies accepteren, voorstellen of afwijzen.",
+      [T_ERROR_PAST_TIME] = "Die tijd is al voorbij; kies de tijd van de afspraak.",
+      [T_CHANGE_ANSWER] = "Het antwoord wijzigen",
     },
     { "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag" },
     { "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -200,6 +204,8 @@ static const Language languages[] = {
       [T_ERROR_NO_REASON] = "Give a short reason when you decline.",
       [T_ERROR_BAD_REASON] = "The reason may be at most 500 characters.",
       [T_ERROR_BAD_ACTION] = "Choose accept, propose or decline.",
+      [T_ERROR_PAST_TIME] = "That time has passed; choose the time of the appointment.",
+      [T_CHANGE_ANSWER] = "Change the answer",
     },
     { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" },
     { "January", "February", "March", "April", "May", "June", "July", "August",
@@ -293,6 +299,7 @@ open_page (GString        *html,
                    ".answer{font-size:1.2rem;font-weight:600}\n"
                    "dl{margin:0}dt{font-weight:600;margin-top:.5rem}dd{margin:0}\n"
                    "footer{margin-top:2rem;font-size:.9rem;color:#52525b}\n"
+                   "summary{min-height:48px;line-height:48px;cursor:pointer;font-weight:600}\n"
                    "</style>\n</head>\n<body>\n");
 }
 
@@ -524,6 +531,8 @@ ww_relay_page_inbox_error (const char *language_code,
     return TEXT (language, T_ERROR_NO_TIME);
   if (g_strcmp0 (kind, "bad-time") == 0)
     return TEXT (language, T_ERROR_BAD_TIME);
+  if (g_strcmp0 (kind, "past-time") == 0)
+    return TEXT (language, T_ERROR_PAST_TIME);
   if (g_strcmp0 (kind, "no-reason") == 0)
     return TEXT (language, T_ERROR_NO_REASON);
   if (g_strcmp0 (kind, "bad-reason") == 0)
@@ -577,6 +586,26 @@ append_request (GString        *html,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   request = json_node_get_object (json_parser_get_root (parser));
+
+  /* the lines the visitor saw and agreed to send, in their words */
+  if (json_object_has_member (request, "preview"))
+    {
+      JsonArray *lines = json_object_get_array_member (request, "preview");
+
+      g_string_append (html, "<dl>\n");
+      for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+        {
+          JsonObject *line = json_array_get_object_element (lines, i);
+
+          g_string_append (html, "<dt>");
+          append_escaped (html, json_object_get_string_member (line, "label"));
+          g_string_append (html, "</dt><dd>");
+          append_escaped (html, json_object_get_string_member (line, "value"));
+          g_string_append (html, "</dd>\n");
+        }
+      g_string_append (html, "</dl>\n");
+      return;
+    }
 
   g_string_append (html, "<dl>\n");
   append_term (html, language, T_NAME, json_object_get_string_member_with_default (request, "name", ""));
@@ -694,6 +723,13 @@ append_inbox_booking (GString              *html,
     }
   g_string_append (html, "</p>\n");
 
+  /* an answer stands: changing it takes a deliberate step */
+  if (booking->answer_status != NULL)
+    {
+      g_string_append (html, "<details><summary>");
+      append_escaped (html, TEXT (language, T_CHANGE_ANSWER));
+      g_string_append (html, "</summary>\n");
+    }
   g_string_append (html, "<form method=\"post\" action=\"/inbox/");
   append_escaped (html, key);
   g_string_append (html, "/bookings/");
@@ -730,7 +766,10 @@ append_inbox_booking (GString              *html,
         g_string_append (html, "</button>\n");
       }
   }
-  g_string_append (html, "</form>\n</section>\n");
+  g_string_append (html, "</form>\n");
+  if (booking->answer_status != NULL)
+    g_string_append (html, "</details>\n");
+  g_string_append (html, "</section>\n");
 }
 
 char *

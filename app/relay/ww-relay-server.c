@@ -32,6 +32,9 @@
 #define PIN_DIGITS 6
 #define SALT_BYTES 16
 #define INBOX_LIMIT 200
+#define MAX_PREVIEW_LINES 40
+/* an appointment an hour ago may still be written down late; not more */
+#define ANSWER_PAST_SECONDS 3600
 
 /* Easy to read aloud and to type from a slip of paper: no 0/O, 1/I/L. */
 static const char reference_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -565,7 +568,7 @@ validate_booking (JsonNode  *root,
                   GError   **error)
 {
   static const char * const top_members[] = {
-    "provider_id", "fields", "contact", "name", "language", "day_parts", "consent", NULL
+    "provider_id", "fields", "contact", "name", "language", "day_parts", "consent", "preview", NULL
   };
   static const char * const day_parts[] = { "morning", "afternoon", "evening", NULL };
   static const char * const contact_members[] = { "method", "value", NULL };
@@ -701,6 +704,40 @@ validate_booking (JsonNode  *root,
         }
     }
 
+  /* what the visitor saw before consenting, for the provider to see:
+   * optional, a short list of label and value */
+  node = json_object_get_member (object, "preview");
+  if (node != NULL)
+    {
+      static const char * const line_members[] = { "label", "value", NULL };
+      JsonArray *lines = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      if (lines == NULL || json_array_get_length (lines) > MAX_PREVIEW_LINES)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'preview' must be a list of at most %d lines", MAX_PREVIEW_LINES);
+          return NULL;
+        }
+      for (guint i = 0; i < json_array_get_length (lines); i++)
+        {
+          JsonNode *line = json_array_get_element (lines, i);
+          g_autofree char *where = g_strdup_printf ("preview[%u]", i);
+          g_autofree char *label_where = g_strdup_printf ("preview[%u].label", i);
+          g_autofree char *value_where = g_strdup_printf ("preview[%u].value", i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (line))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "'%s' must be an object with a label and a value", where);
+              return NULL;
+            }
+          if (!only_members (json_node_get_object (line), line_members, where, error) ||
+              !get_string_member (json_node_get_object (line), "label", label_where, TRUE, error) ||
+              !get_string_member (json_node_get_object (line), "value", value_where, TRUE, error))
+            return NULL;
+        }
+    }
+
   node = json_object_get_member (object, "consent");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_BOOLEAN)
@@ -798,16 +835,20 @@ pin_matches (const char *pin_hash,
 }
 
 
+/* The status page, in the visitor's language where it has it. */
 static char *
 booking_answer (WwRelayServer *self,
                 const char    *id,
                 const char    *reference,
                 const char    *pin,
-                const char    *status)
+                const char    *status,
+                const char    *language)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *status_url = g_strdup_printf ("%s/status?reference=%s", self->public_url, reference);
+  const char *page_language = ww_relay_pages_pick_language (language, NULL);
+  g_autofree char *status_url = g_strdup_printf ("%s/status?reference=%s&lang=%s",
+                                                 self->public_url, reference, page_language);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -1044,7 +1085,9 @@ handle_create_booking (Exchange *ex)
       g_autofree char *reference = new_reference ();
       g_autofree char *pin = new_pin ();
       g_autofree char *pin_hash = new_pin_hash (pin);
-      g_autofree char *answer = booking_answer (self, id, reference, pin, WW_RELAY_STATUS_RECEIVED);
+      g_autofree char *answer = booking_answer (self, id, reference, pin, WW_RELAY_STATUS_RECEIVED,
+                                                json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                               "language"));
       WwRelayNewBooking booking = {
         .id = id,
         .reference = reference,
@@ -1294,6 +1337,7 @@ static gboolean
 check_answer (const char  *status,
               const char  *time_text,
               const char  *reason,
+              gint64       now,
               char       **time_out,
               GError     **error)
 {
@@ -1311,6 +1355,18 @@ check_answer (const char  *status,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "'time' must be ISO 8601 with an offset, such as 2026-12-03T10:00:00+01:00");
           return FALSE;
+        }
+      else
+        {
+          g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (*time_out, NULL);
+
+          if (g_date_time_to_unix (time) < now - ANSWER_PAST_SECONDS)
+            {
+              g_clear_pointer (time_out, g_free);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "'time' is in the past: give the time of the appointment");
+              return FALSE;
+            }
         }
     }
   else if (g_strcmp0 (status, WW_RELAY_STATUS_DECLINED) == 0)
@@ -1376,7 +1432,7 @@ handle_provider_answer (Exchange *ex)
       !(status = get_string_member (object, "status", "status", TRUE, &error)) ||
       ((time_text = get_string_member (object, "time", "time", FALSE, &error)), error != NULL) ||
       ((reason = get_string_member (object, "reason", "reason", FALSE, &error)), error != NULL) ||
-      !check_answer (status, time_text, reason, &time, &error))
+      !check_answer (status, time_text, reason, ex->now, &time, &error))
     {
       answer_bad_request (ex, error->message);
       return;
@@ -1608,8 +1664,11 @@ handle_inbox (Exchange *ex)
   const char *language = page_language (ex, NULL);
   g_autofree char *provider_id = open_inbox (ex, language);
 
+  /* back from an answer (Post/Redirect/Get): say it was kept */
   if (provider_id != NULL)
-    show_inbox (ex, language, provider_id, SOUP_STATUS_OK, NULL);
+    show_inbox (ex, language, provider_id, SOUP_STATUS_OK,
+                ex->query != NULL && g_hash_table_contains (ex->query, "answered")
+                ? ww_relay_page_inbox_error (language, "saved") : NULL);
 }
 
 static void
@@ -1652,8 +1711,9 @@ handle_inbox_answer (Exchange *ex)
     problem = "no-reason";
   else if (reason != NULL && g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
     problem = "bad-reason";
-  else if (!check_answer (status, time_text, reason, &time, &error))
-    problem = "bad-time";
+  else if (!check_answer (status, time_text, reason, ex->now, &time, &error))
+    problem = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+              ? "past-time" : "bad-time";
 
   if (problem != NULL)
     {
@@ -2051,6 +2111,8 @@ ww_relay_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  if (self->courier != NULL)
+    ww_relay_courier_stop (self->courier);
   g_clear_object (&self->courier);
   g_clear_object (&self->store);
   g_clear_object (&self->directory);
@@ -2246,6 +2308,8 @@ ww_relay_server_start_delivery (WwRelayServer              *self,
   g_return_if_fail (WW_IS_RELAY_SERVER (self));
   g_return_if_fail (config != NULL);
 
+  if (self->courier != NULL)
+    ww_relay_courier_stop (self->courier);
   g_clear_object (&self->courier);
   self->courier = ww_relay_courier_new (self->store, self->public_url, config);
   if (self->clock != NULL)

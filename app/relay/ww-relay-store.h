@@ -16,7 +16,6 @@ typedef enum {
   WW_RELAY_STORE_ERROR_REFERENCE_TAKEN,
   WW_RELAY_STORE_ERROR_TOO_NEW,
   WW_RELAY_STORE_ERROR_FAILED,
-  WW_RELAY_STORE_ERROR_INVALID,
 } WwRelayStoreError;
 
 GQuark ww_relay_store_error_quark (void);

@@ -103,7 +103,20 @@ added = subprocess.run([admin_path, 'kiosk', 'add', 'Sample kiosk', '--json', '-
                        env=env, capture_output=True, text=True, check=True)
 kiosk = json.loads(added.stdout)
 
-relay = subprocess.Popen([relay_path, '--listen', '127.0.0.1:0', '--db', db],
+# a provider that gets webhooks (to a port nobody listens on: the
+# deliveries fail and wait, which does not matter here) and has an inbox
+provider = json.loads(subprocess.run([admin_path, 'provider', 'set-webhook', 'sample-clinic-1',
+                                      'http://127.0.0.1:9/hook', '--json', '--relay-db', db],
+                                     env=env, capture_output=True, text=True, check=True).stdout)
+inbox = json.loads(subprocess.run([admin_path, 'provider', 'add-inbox', 'sample-clinic-1',
+                                   '--json', '--relay-db', db],
+                                  env=env, capture_output=True, text=True, check=True).stdout)
+# a directory seeded with the sample listings, for /v1/directory
+directory = os.path.join(tmpdir, 'directory.db')
+subprocess.run([admin_path, '--db', directory, 'export', '--output', os.path.join(tmpdir, 'export.ndjson')],
+               env=env, capture_output=True, check=True)
+
+relay = subprocess.Popen([relay_path, '--listen', '127.0.0.1:0', '--db', db, '--directory', directory],
                          env=env, stderr=subprocess.PIPE, text=True)
 port = None
 for line in relay.stderr:
@@ -115,7 +128,15 @@ if port is None:
     relay.kill()
     sys.exit('wegwijzer-relay did not start')
 base = f'http://127.0.0.1:{port}'
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# redirects are answers to check, not to follow
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
 
 
 def call(method, path, headers=None, body=None):
@@ -141,6 +162,10 @@ def check_answer(path, method, status, headers, body):
     check(media is not None, f'{where}: Content-Type {content_type} is not documented')
     for header in documented_answer.get('headers', {}):
         check(header in headers, f'{where}: header {header} is missing')
+    if media == 'application/x-ndjson':
+        for number, line in enumerate(body.decode().splitlines(), 1):
+            check(isinstance(json.loads(line), dict), f'{where}: line {number} is not a JSON object')
+        return None
     if media is not None and 'json' in media:
         value = json.loads(body)
         validate(value, documented_answer['content'][media]['schema'], where)
@@ -148,14 +173,14 @@ def check_answer(path, method, status, headers, body):
     return None
 
 
-def signed_headers(body):
+def signed_headers(body, secret=None, signer=('X-Wegwijzer-Device', None)):
     msg_id = str(uuid.uuid4())
     timestamp = str(int(time.time()))
-    key = base64.b64decode(kiosk['secret'][len('whsec_'):])
+    key = base64.b64decode((secret or kiosk['secret'])[len('whsec_'):])
     mac = hmac.new(key, f'{msg_id}.{timestamp}.'.encode() + body, hashlib.sha256).digest()
     return {
         'Content-Type': 'application/json',
-        'X-Wegwijzer-Device': kiosk['id'],
+        signer[0]: signer[1] or kiosk['id'],
         'webhook-id': msg_id,
         'webhook-timestamp': timestamp,
         'webhook-signature': 'v1,' + base64.b64encode(mac).decode(),
@@ -184,6 +209,70 @@ try:
     check(status == 400, f'empty booking → {status}')
     check_answer('/v1/bookings', 'POST', status, headers, body)
 
+    # the provider answers through the API, signed with its own secret
+    answer_path = '/v1/provider/bookings/{id}/answer'
+    target = '/v1/provider/bookings/' + created.get('id', 'none') + '/answer'
+    as_provider = dict(secret=provider['secret'], signer=('X-Wegwijzer-Provider', 'sample-clinic-1'))
+    answer_schema = spec['paths'][answer_path]['post']['requestBody']['content']['application/json']['schema']
+    answer_body = json.dumps(example(answer_schema)).encode()
+    status, headers, body = call('POST', target, signed_headers(answer_body, **as_provider), answer_body)
+    check(status == 200, f'POST answer → {status}: {body!r}')
+    answered = check_answer(answer_path, 'POST', status, headers, body) or {}
+    check(answered.get('status') == 'accepted', f'answered booking is {answered.get("status")}')
+    status, headers, body = call('POST', target, signed_headers(answer_body), answer_body)
+    check(status == 401, f'answer signed by a kiosk → {status}')
+    check_answer(answer_path, 'POST', status, headers, body)
+    bad_answer = b'{"status":"accepted"}'
+    status, headers, body = call('POST', target, signed_headers(bad_answer, **as_provider), bad_answer)
+    check(status == 400, f'answer without a time → {status}')
+    check_answer(answer_path, 'POST', status, headers, body)
+    status, headers, body = call('POST', '/v1/provider/bookings/no-such-id/answer',
+                                 signed_headers(answer_body, **as_provider), answer_body)
+    check(status == 404, f'answer to an unknown booking → {status}')
+    check_answer(answer_path, 'POST', status, headers, body)
+
+    # the directory's changes
+    status, headers, body = call('GET', '/v1/directory?since=0')
+    check(status == 200, f'GET /v1/directory → {status}')
+    check_answer('/v1/directory', 'GET', status, headers, body)
+    check(len(body.splitlines()) > 100, f'/v1/directory gave {len(body.splitlines())} listings')
+    status, headers, body = call('GET', '/v1/directory?since=' + headers.get('X-Wegwijzer-Next-Since', '0'))
+    check(status == 200 and body == b'', f'GET /v1/directory from the next number → {status} {body[:80]!r}')
+    status, headers, body = call('GET', '/v1/directory?since=yesterday')
+    check(status == 400, f'GET /v1/directory?since=yesterday → {status}')
+    check_answer('/v1/directory', 'GET', status, headers, body)
+
+    # the phone's status page
+    reference = created.get('reference', 'ABCDEFGH')
+    status, headers, body = call('GET', '/status?reference=' + reference)
+    check(status == 200 and b'<script' not in body, f'GET /status → {status}')
+    check_answer('/status', 'GET', status, headers, body)
+    form = {'Content-Type': 'application/x-www-form-urlencoded'}
+    good_form = f'reference={reference}&pin={created.get("pin", "")}'.encode()
+    status, headers, body = call('POST', '/status', form, good_form)
+    check(status == 200 and b'data-status="accepted"' in body, f'POST /status → {status}')
+    check_answer('/status', 'POST', status, headers, body)
+    status, headers, body = call('POST', '/status', form, b'reference=' + reference.encode() + b'&pin=12')
+    check(status == 400, f'POST /status with a short PIN → {status}')
+    check_answer('/status', 'POST', status, headers, body)
+
+    # the provider's inbox
+    key = inbox['key']
+    status, headers, body = call('GET', '/inbox/' + key)
+    check(status == 200 and reference.encode() in body, f'GET /inbox/KEY → {status}')
+    check_answer('/inbox/{key}', 'GET', status, headers, body)
+    status, headers, body = call('GET', '/inbox/not-a-key')
+    check(status == 404, f'GET /inbox/not-a-key → {status}')
+    check_answer('/inbox/{key}', 'GET', status, headers, body)
+    inbox_answer = '/inbox/{key}/bookings/{id}'
+    inbox_target = f'/inbox/{key}/bookings/{created.get("id", "none")}'
+    status, headers, body = call('POST', inbox_target, form, b'action=decline&reason=We+are+closed+that+week')
+    check(status == 303, f'POST inbox answer → {status}')
+    check_answer(inbox_answer, 'POST', status, headers, body)
+    status, headers, body = call('POST', inbox_target, form, b'action=accept&time=')
+    check(status == 400, f'POST inbox answer without a time → {status}')
+    check_answer(inbox_answer, 'POST', status, headers, body)
+
     item = '/v1/bookings/{reference}'
     target = '/v1/bookings/' + created.get('reference', 'ABCDEFGH')
     status, headers, body = call('GET', target, {'X-Wegwijzer-Pin': created.get('pin', '')})
@@ -202,7 +291,7 @@ try:
     check_answer(item, 'GET', status, headers, body)
 
     for path, method in sorted(documented):
-        concrete = path.replace('{reference}', 'ABCDEFGH')
+        concrete = path.replace('{reference}', 'ABCDEFGH').replace('{id}', 'x').replace('{key}', 'k')
         other = 'DELETE'
         status, headers, body = call(other, concrete)
         check(status == 405, f'{other} {concrete} → {status}')

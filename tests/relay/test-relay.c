@@ -876,6 +876,683 @@ test_admin_provisioned_kiosk (Fixture       *fixture,
   g_assert_cmpint (count_bookings (fixture), ==, 1);
 }
 
+
+/* --- providers: webhooks, answers, the inbox and the status page ------- */
+
+#define PROVIDER_ID "sample-clinic-1"
+
+/* A provider's webhook endpoint: fails the first @failures deliveries
+ * with 500, then takes them; it checks every signature. */
+typedef struct {
+  SoupServer *server;
+  char       *url;
+  char       *secret;
+  guint       failures;
+  guint       calls;
+  guint       accepted;
+  GPtrArray  *ids;       /* webhook-id of each call */
+  GPtrArray  *bodies;
+} Hook;
+
+static void
+hook_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Hook *hook = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GError) error = NULL;
+  const char *id = soup_message_headers_get_one (headers, "webhook-id");
+
+  hook->calls++;
+  g_ptr_array_add (hook->ids, g_strdup (id));
+  g_ptr_array_add (hook->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+
+  /* a delivery the provider cannot verify would be a bug */
+  if (!ww_signature_verify (hook->secret, id,
+                            soup_message_headers_get_one (headers, "webhook-timestamp"),
+                            soup_message_headers_get_one (headers, "webhook-signature"),
+                            g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            g_get_real_time () / G_USEC_PER_SEC, 300000, &error))
+    g_error ("a delivery's signature does not verify: %s", error->message);
+
+  if (hook->calls <= hook->failures)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      return;
+    }
+  hook->accepted++;
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+hook_start (Hook    *hook,
+            Fixture *fixture,
+            guint    failures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+
+  hook->failures = failures;
+  hook->ids = g_ptr_array_new_with_free_func (g_free);
+  hook->bodies = g_ptr_array_new_with_free_func (g_free);
+  hook->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (hook->server, "/hook", hook_cb, hook, NULL);
+  soup_server_listen_local (hook->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (hook->server);
+  hook->url = g_strdup_printf ("http://127.0.0.1:%d/hook", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  ww_relay_store_set_provider_webhook (WW_RELAY_STORE (fixture->store), PROVIDER_ID, hook->url,
+                                       &hook->secret, &error);
+  g_assert_no_error (error);
+}
+
+static void
+hook_stop (Hook *hook)
+{
+  soup_server_disconnect (hook->server);
+  g_clear_object (&hook->server);
+  g_free (hook->url);
+  g_free (hook->secret);
+  g_ptr_array_unref (hook->ids);
+  g_ptr_array_unref (hook->bodies);
+}
+
+static gboolean
+give_up_waiting_cb (gpointer user_data)
+{
+  g_error ("%s did not happen", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @done is TRUE; a hang is the failure,
+ * with a bound far above what it takes. */
+#define WAIT_FOR(fixture, done) G_STMT_START {                               \
+    guint _timeout = g_timeout_add_seconds (60, give_up_waiting_cb, (gpointer) #done); \
+    while (!(done))                                                          \
+      g_main_context_iteration (NULL, TRUE);                                 \
+    g_source_remove (_timeout);                                              \
+  } G_STMT_END
+
+static const WwRelayCourierConfig quick_delivery = {
+  .backoff_base = 1,
+  .backoff_max = 2,
+  .give_up_after = 3600,
+  .timeout = 5,
+};
+
+static char *
+booking_status (Fixture    *fixture,
+                const char *reference)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwRelayBooking) booking = ww_relay_store_lookup_booking (WW_RELAY_STORE (fixture->store),
+                                                                     reference, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (booking->status);
+}
+
+static gboolean
+status_is (Fixture    *fixture,
+           const char *reference,
+           const char *status)
+{
+  g_autofree char *now = booking_status (fixture, reference);
+
+  return g_str_equal (now, status);
+}
+
+static void
+test_webhook_retried (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  Hook hook = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) delivered = NULL;
+  JsonObject *inner;
+  const char *id;
+
+  hook_start (&hook, fixture, 2);
+  ww_relay_server_set_public_url (fixture->server, "https://relay.example/");
+  ww_relay_server_start_delivery (fixture->server, &quick_delivery);
+  answer = assert_good_booking (fixture);
+  id = json_object_get_string_member (answer, "id");
+
+  /* two failures, each with a backoff of at least half a second, then
+   * the third attempt is taken */
+  while (hook.accepted == 0)
+    {
+      guint calls = hook.calls;
+
+      WAIT_FOR (fixture, hook.calls > calls);
+      /* the backoff is in the relay's clock: move it past it */
+      fixture->clock_offset += quick_delivery.backoff_max + 1;
+    }
+  g_assert_cmpuint (hook.calls, ==, 3);
+  WAIT_FOR (fixture, status_is (fixture, json_object_get_string_member (answer, "reference"),
+                                WW_RELAY_STATUS_DELIVERED));
+
+  /* every attempt: webhook-id = the booking id, and the same body */
+  for (guint i = 0; i < hook.ids->len; i++)
+    {
+      g_assert_cmpstr (g_ptr_array_index (hook.ids, i), ==, id);
+      g_assert_cmpstr (g_ptr_array_index (hook.bodies, i), ==, g_ptr_array_index (hook.bodies, 0));
+    }
+  delivered = parse_object (g_ptr_array_index (hook.bodies, 0));
+  g_assert_cmpstr (json_object_get_string_member (delivered, "type"), ==, "booking.created");
+  inner = json_object_get_object_member (delivered, "data");
+  g_assert_cmpstr (json_object_get_string_member (inner, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (inner, "provider_id"), ==, PROVIDER_ID);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (inner, "request"), "name"),
+                   ==, "Sample Visitor");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (inner, "answer_url"),
+                                   "https://relay.example/v1/provider/bookings/"));
+
+  /* delivered once: no more calls */
+  fixture->clock_offset += 3600;
+  for (guint i = 0; i < 3; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (hook.calls, ==, 3);
+  hook_stop (&hook);
+}
+
+static void
+test_webhook_survives_restart (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  Hook hook = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+
+  /* stored while nobody delivers, as when the relay stops right after */
+  hook_start (&hook, fixture, 0);
+  answer = assert_good_booking (fixture);
+  g_assert_cmpuint (hook.calls, ==, 0);
+
+  stop_server (fixture);
+  start_server (fixture);
+  ww_relay_server_start_delivery (fixture->server, &quick_delivery);
+  WAIT_FOR (fixture, hook.accepted == 1);
+  g_assert_cmpstr (g_ptr_array_index (hook.ids, 0), ==, json_object_get_string_member (answer, "id"));
+  hook_stop (&hook);
+}
+
+static void
+test_webhook_gives_up (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  Hook hook = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+  WwRelayCourierConfig config = quick_delivery;
+  const char *reference;
+  g_autoptr(Response) status = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+
+  config.give_up_after = 10;
+  hook_start (&hook, fixture, G_MAXUINT);
+  ww_relay_server_start_delivery (fixture->server, &config);
+  answer = assert_good_booking (fixture);
+  reference = json_object_get_string_member (answer, "reference");
+
+  WAIT_FOR (fixture, hook.calls >= 1);
+  g_assert_true (status_is (fixture, reference, WW_RELAY_STATUS_RECEIVED));
+  fixture->clock_offset += config.give_up_after + 1;
+  g_test_expect_message ("ww-relay-courier", G_LOG_LEVEL_WARNING, "Giving up delivering booking*");
+  WAIT_FOR (fixture, status_is (fixture, reference, WW_RELAY_STATUS_UNDELIVERABLE));
+  g_test_assert_expected_messages ();
+
+  status = get_status (fixture, reference, json_object_get_string_member (answer, "pin"));
+  shown = parse_object (status->body);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, WW_RELAY_STATUS_UNDELIVERABLE);
+  hook_stop (&hook);
+}
+
+static Response *
+post_answer (Fixture    *fixture,
+             const char *booking_id,
+             const char *provider_id,
+             const char *secret,
+             const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/provider/bookings/%s/answer", booking_id);
+  g_autoptr(SoupMessage) msg = new_message (fixture, "POST", path);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autofree char *msg_id = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *signature = ww_signature_sign (secret, msg_id, now, body, strlen (body), &error);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  g_assert_no_error (error);
+  soup_message_headers_append (headers, "X-Wegwijzer-Provider", provider_id);
+  soup_message_headers_append (headers, "webhook-id", msg_id);
+  soup_message_headers_append (headers, "webhook-timestamp", timestamp);
+  soup_message_headers_append (headers, "webhook-signature", signature);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  return send (fixture, msg);
+}
+
+static void
+test_provider_answers (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *id = json_object_get_string_member (answer, "id");
+  const char *reference = json_object_get_string_member (answer, "reference");
+  const char *pin = json_object_get_string_member (answer, "pin");
+  g_autofree char *secret = NULL;
+  g_autofree char *other_secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) accepted = NULL;
+  g_autoptr(Response) seen = NULL;
+  g_autoptr(Response) declined = NULL;
+  g_autoptr(Response) seen_again = NULL;
+  g_autoptr(Response) not_theirs = NULL;
+  g_autoptr(Response) no_reason = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) shown_again = NULL;
+  JsonObject *given;
+
+  ww_relay_store_set_provider_webhook (WW_RELAY_STORE (fixture->store), PROVIDER_ID,
+                                       "http://127.0.0.1:9/hook", &secret, &error);
+  g_assert_no_error (error);
+  ww_relay_store_set_provider_webhook (WW_RELAY_STORE (fixture->store), "sample-clinic-2",
+                                       "http://127.0.0.1:9/hook", &other_secret, &error);
+  g_assert_no_error (error);
+
+  /* an offset in another zone is kept as Amsterdam time */
+  accepted = post_answer (fixture, id, PROVIDER_ID, secret,
+                          "{\"status\":\"accepted\",\"time\":\"2099-12-03T09:00:00Z\"}");
+  g_assert_cmpuint (accepted->status, ==, SOUP_STATUS_OK);
+
+  seen = get_status (fixture, reference, pin);
+  shown = parse_object (seen->body);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "accepted");
+  given = json_object_get_object_member (shown, "answer");
+  g_assert_cmpstr (json_object_get_string_member (given, "status"), ==, "accepted");
+  g_assert_cmpstr (json_object_get_string_member (given, "time"), ==, "2099-12-03T10:00:00+01:00");
+  g_assert_true (json_object_get_null_member (given, "reason"));
+
+  /* a later answer replaces it */
+  declined = post_answer (fixture, id, PROVIDER_ID, secret,
+                          "{\"status\":\"declined\",\"reason\":\"We are closed that week\"}");
+  g_assert_cmpuint (declined->status, ==, SOUP_STATUS_OK);
+  seen_again = get_status (fixture, reference, pin);
+  shown_again = parse_object (seen_again->body);
+  given = json_object_get_object_member (shown_again, "answer");
+  g_assert_cmpstr (json_object_get_string_member (given, "status"), ==, "declined");
+  g_assert_cmpstr (json_object_get_string_member (given, "reason"), ==, "We are closed that week");
+  g_assert_true (json_object_get_null_member (given, "time"));
+
+  /* another provider cannot answer it, and cannot tell it exists */
+  not_theirs = post_answer (fixture, id, "sample-clinic-2", other_secret,
+                            "{\"status\":\"accepted\",\"time\":\"2099-12-03T10:00:00+01:00\"}");
+  assert_problem (not_theirs, SOUP_STATUS_NOT_FOUND, NULL);
+  no_reason = post_answer (fixture, id, PROVIDER_ID, secret, "{\"status\":\"declined\",\"reason\":\"  \"}");
+  assert_problem (no_reason, SOUP_STATUS_BAD_REQUEST, "reason");
+}
+
+/* GET or POST a page; @form is urlencoded */
+static Response *
+get_page (Fixture    *fixture,
+          const char *method,
+          const char *path,
+          const char *form)
+{
+  g_autoptr(SoupMessage) msg = new_message (fixture, method, path);
+
+  soup_message_set_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+    }
+  return send (fixture, msg);
+}
+
+static void
+test_inbox (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *id = json_object_get_string_member (answer, "id");
+  const char *reference = json_object_get_string_member (answer, "reference");
+  const char *pin = json_object_get_string_member (answer, "pin");
+  g_autofree char *key = NULL;
+  g_autofree char *inbox_path = NULL;
+  g_autofree char *answer_path = NULL;
+  g_autofree char *section = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) inbox = NULL;
+  g_autoptr(Response) unknown = NULL;
+  g_autoptr(Response) no_time = NULL;
+  g_autoptr(Response) accepted = NULL;
+  g_autoptr(Response) after = NULL;
+  g_autoptr(Response) status = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+
+  ww_relay_store_add_provider_inbox (WW_RELAY_STORE (fixture->store), PROVIDER_ID, &key, &error);
+  g_assert_no_error (error);
+  inbox_path = g_strdup_printf ("/inbox/%s?lang=en", key);
+  answer_path = g_strdup_printf ("/inbox/%s/bookings/%s", key, id);
+  section = g_strdup_printf ("id=\"booking-%s\" data-reference=\"%s\" data-status=\"received\"", id, reference);
+
+  g_assert_true (status_is (fixture, reference, WW_RELAY_STATUS_RECEIVED));
+  inbox = get_page (fixture, "GET", inbox_path, NULL);
+  g_assert_cmpuint (inbox->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (inbox->content_type, ==, "text/html");
+  g_assert_nonnull (strstr (inbox->body, section));
+  g_assert_nonnull (strstr (inbox->body, "Sample Visitor"));
+  g_assert_null (strstr (inbox->body, "<script"));
+  /* shown to the provider: delivered */
+  g_assert_true (status_is (fixture, reference, WW_RELAY_STATUS_DELIVERED));
+
+  unknown = get_page (fixture, "GET", "/inbox/not-the-key", NULL);
+  g_assert_cmpuint (unknown->status, ==, SOUP_STATUS_NOT_FOUND);
+
+  no_time = get_page (fixture, "POST", answer_path, "action=accept&time=&lang=en");
+  g_assert_cmpuint (no_time->status, ==, SOUP_STATUS_BAD_REQUEST);
+  g_assert_nonnull (strstr (no_time->body, "Choose a time"));
+  g_assert_true (status_is (fixture, reference, WW_RELAY_STATUS_DELIVERED));
+
+  accepted = get_page (fixture, "POST", answer_path, "action=accept&time=2099-12-03T10%3A00&reason=&lang=en");
+  g_assert_cmpuint (accepted->status, ==, SOUP_STATUS_SEE_OTHER);
+  after = get_page (fixture, "GET", inbox_path, NULL);
+  g_assert_nonnull (strstr (after->body, "data-status=\"accepted\""));
+
+  status = get_status (fixture, reference, pin);
+  shown = parse_object (status->body);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "accepted");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (shown, "answer"), "time"),
+                   ==, "2099-12-03T10:00:00+01:00");
+
+  /* a request with the kiosk's preview shows those lines, as text */
+  {
+    g_autoptr(Response) previewed = post_booking (fixture,
+      "{\"provider_id\":\"" PROVIDER_ID "\",\"fields\":{\"topic\":\"prep\"},"
+      "\"contact\":{\"method\":\"none\"},\"name\":\"Sample & Co\",\"language\":\"en\",\"consent\":true,"
+      "\"preview\":[{\"label\":\"What is it about?\",\"value\":\"PrEP <first visit>\"}]}", NULL);
+    g_autoptr(Response) listed = NULL;
+
+    g_assert_cmpuint (previewed->status, ==, SOUP_STATUS_CREATED);
+    listed = get_page (fixture, "GET", inbox_path, NULL);
+    g_assert_nonnull (strstr (listed->body, "<dt>What is it about?</dt><dd>PrEP &lt;first visit&gt;</dd>"));
+    /* answered ones keep their form behind a deliberate step */
+    g_assert_nonnull (strstr (listed->body, "<details><summary>Change the answer</summary>"));
+  }
+}
+
+static void
+test_status_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *reference = json_object_get_string_member (answer, "reference");
+  const char *pin = json_object_get_string_member (answer, "pin");
+  g_autofree char *page_path = g_strdup_printf ("/status?reference=%s&lang=en", reference);
+  g_autofree char *good = g_strdup_printf ("reference=%s&pin=%s&lang=nl", reference, pin);
+  g_autofree char *wrong = g_strdup_printf ("reference=%s&pin=%06d&lang=en", reference, (atoi (pin) + 1) % 1000000);
+  g_autofree char *status_url = g_strdup_printf ("%s/status?reference=%s&lang=nl",
+                                                 ww_relay_server_get_public_url (fixture->server), reference);
+  g_autoptr(Response) form = NULL;
+  g_autoptr(Response) shown = NULL;
+  g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) locked = NULL;
+
+  g_assert_cmpstr (json_object_get_string_member (answer, "status_url"), ==, status_url);
+
+  form = get_page (fixture, "GET", page_path, NULL);
+  g_assert_cmpuint (form->status, ==, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (form->body, reference));
+  g_assert_nonnull (strstr (form->body, "id=\"pin\""));
+
+  shown = get_page (fixture, "POST", "/status", good);
+  g_assert_cmpuint (shown->status, ==, SOUP_STATUS_OK);
+  g_assert_nonnull (strstr (shown->body, "data-status=\"received\""));
+  g_assert_nonnull (strstr (shown->body, "lang=\"nl\""));
+  g_assert_null (strstr (shown->body, pin));
+
+  for (guint i = 0; i < WW_RELAY_PIN_LIMIT_PER_REFERENCE; i++)
+    {
+      g_autoptr(Response) again = get_page (fixture, "POST", "/status", wrong);
+
+      g_assert_cmpuint (again->status, ==, SOUP_STATUS_NOT_FOUND);
+      g_assert_nonnull (strstr (again->body, "id=\"error\""));
+    }
+  refused = get_page (fixture, "POST", "/status", good);
+  g_assert_cmpuint (refused->status, ==, 429);
+  g_assert_nonnull (refused->retry_after);
+
+  /* the same limit as the API's */
+  locked = get_status (fixture, reference, pin);
+  assert_locked (locked);
+}
+
+
+/* --- at least 40 kinds of bad request, across every route ------------- */
+
+typedef enum {
+  SIGN_NONE,
+  SIGN_DEVICE,
+  SIGN_PROVIDER,
+} Signing;
+
+typedef struct {
+  const char *name;
+  const char *method;
+  const char *path;          /* "@ID" becomes the booking's id, "@KEY" the inbox key */
+  const char *content_type;
+  const char *body;
+  Signing     signing;
+  const char *header;        /* "Name: value", or NULL */
+  guint       status;
+  const char *detail;        /* in the problem's detail, or in the page */
+} BadRequest;
+
+#define ANSWER_PATH "/v1/provider/bookings/@ID/answer"
+#define JSON "application/json"
+#define FORM "application/x-www-form-urlencoded"
+
+static const BadRequest bad_requests[] = {
+  { "no such path", "GET", "/v2/bookings", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
+  { "path with a trailing slash", "GET", "/healthz/", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
+  { "DELETE a booking", "DELETE", "/v1/bookings/ABCDEFGH", NULL, NULL, SIGN_NONE, NULL, 405, "use GET" },
+  { "PUT the bookings", "PUT", "/v1/bookings", JSON, "{}", SIGN_NONE, NULL, 405, "use POST" },
+  { "GET the answer endpoint", "GET", ANSWER_PATH, NULL, NULL, SIGN_NONE, NULL, 405, "use POST" },
+  { "PATCH the status page", "PATCH", "/status", FORM, "", SIGN_NONE, NULL, 405, "GET, POST" },
+  { "booking without Idempotency-Key", "POST", "/v1/bookings", JSON, GOOD_BODY, SIGN_DEVICE, "X-Omit-Key: 1", 400, "Idempotency-Key" },
+  { "Idempotency-Key with a space", "POST", "/v1/bookings", JSON, GOOD_BODY, SIGN_DEVICE, "Idempotency-Key: a b", 400, "Idempotency-Key" },
+  { "unsigned booking", "POST", "/v1/bookings", JSON, GOOD_BODY, SIGN_NONE, "Idempotency-Key: k", 401, "not signed" },
+  { "signature not base64", "POST", "/v1/bookings", JSON, GOOD_BODY, SIGN_DEVICE, "X-Bad-Signature: v1,%%%", 401, NULL },
+  { "timestamp not a number", "POST", "/v1/bookings", JSON, GOOD_BODY, SIGN_DEVICE, "X-Bad-Timestamp: soon", 401, NULL },
+  { "booking body a string", "POST", "/v1/bookings", JSON, "\"book\"", SIGN_DEVICE, NULL, 400, "JSON object" },
+  { "booking body null", "POST", "/v1/bookings", JSON, "null", SIGN_DEVICE, NULL, 400, "JSON object" },
+  { "booking body truncated", "POST", "/v1/bookings", JSON, "{\"provider_id\":\"p\",\"fields\":{", SIGN_DEVICE, NULL, 400, "not valid JSON" },
+  { "booking body with a NUL", "POST", "/v1/bookings", JSON, "{\"name\":\"a\\u0000b\"}", SIGN_DEVICE, NULL, 400, NULL },
+  { "day_parts not a list", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"p\",\"fields\":{},\"contact\":{\"method\":\"none\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true,\"day_parts\":\"morning\"}",
+    SIGN_DEVICE, NULL, 400, "day_parts" },
+  { "day_parts unknown", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"p\",\"fields\":{},\"contact\":{\"method\":\"none\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true,\"day_parts\":[\"night\"]}",
+    SIGN_DEVICE, NULL, 400, "day_parts[0]" },
+  { "contact with an unknown member", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"p\",\"fields\":{},\"contact\":{\"method\":\"none\",\"address\":\"x\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true}",
+    SIGN_DEVICE, NULL, 400, "contact.address" },
+  { "provider_id empty", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"\",\"fields\":{},\"contact\":{\"method\":\"none\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true}",
+    SIGN_DEVICE, NULL, 400, "provider_id" },
+  { "status without a PIN", "GET", "/v1/bookings/ABCDEFGH", NULL, NULL, SIGN_NONE, NULL, 400, "X-Wegwijzer-Pin" },
+  { "status of a malformed reference", "GET", "/v1/bookings/not-a-reference!", NULL, NULL, SIGN_NONE, "X-Wegwijzer-Pin: 123456", 404, "no booking" },
+  { "status with a letter PIN", "GET", "/v1/bookings/ABCDEFGH", NULL, NULL, SIGN_NONE, "X-Wegwijzer-Pin: abcdef", 404, "no booking" },
+  { "answer unsigned", "POST", ANSWER_PATH, JSON, "{\"status\":\"accepted\"}", SIGN_NONE, NULL, 401, "X-Wegwijzer-Provider" },
+  { "answer signed by a kiosk", "POST", ANSWER_PATH, JSON, "{\"status\":\"declined\",\"reason\":\"x\"}", SIGN_DEVICE, "X-As-Kiosk: 1", 401, NULL },
+  { "answer not JSON", "POST", ANSWER_PATH, JSON, "accepted", SIGN_PROVIDER, NULL, 400, "not valid JSON" },
+  { "answer an array", "POST", ANSWER_PATH, JSON, "[\"accepted\"]", SIGN_PROVIDER, NULL, 400, "JSON object" },
+  { "answer with an unknown status", "POST", ANSWER_PATH, JSON, "{\"status\":\"maybe\"}", SIGN_PROVIDER, NULL, 400, "'status'" },
+  { "answer without a status", "POST", ANSWER_PATH, JSON, "{\"time\":\"2099-12-03T10:00:00+01:00\"}", SIGN_PROVIDER, NULL, 400, "'status' is missing" },
+  { "accepted without a time", "POST", ANSWER_PATH, JSON, "{\"status\":\"accepted\"}", SIGN_PROVIDER, NULL, 400, "'time' is needed" },
+  { "proposed with a garbled time", "POST", ANSWER_PATH, JSON, "{\"status\":\"proposed\",\"time\":\"next tuesday\"}", SIGN_PROVIDER, NULL, 400, "ISO 8601" },
+  { "accepted with a time as a number", "POST", ANSWER_PATH, JSON, "{\"status\":\"accepted\",\"time\":1700000000}", SIGN_PROVIDER, NULL, 400, "'time' must be a string" },
+  { "accepted for a time in the past", "POST", ANSWER_PATH, JSON, "{\"status\":\"accepted\",\"time\":\"2020-01-01T10:00:00+01:00\"}", SIGN_PROVIDER, NULL, 400, "in the past" },
+  { "inbox answer for a time in the past", "POST", "/inbox/@KEY/bookings/@ID", FORM, "action=accept&time=2020-01-01T10%3A00&lang=en", SIGN_NONE, NULL, 400, "has passed" },
+  { "preview not a list", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"p\",\"fields\":{},\"contact\":{\"method\":\"none\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true,\"preview\":\"all\"}",
+    SIGN_DEVICE, NULL, 400, "'preview'" },
+  { "preview line without a value", "POST", "/v1/bookings", JSON,
+    "{\"provider_id\":\"p\",\"fields\":{},\"contact\":{\"method\":\"none\"},\"name\":\"S\",\"language\":\"nl\",\"consent\":true,\"preview\":[{\"label\":\"Name\"}]}",
+    SIGN_DEVICE, NULL, 400, "preview[0].value" },
+  { "declined without a reason", "POST", ANSWER_PATH, JSON, "{\"status\":\"declined\"}", SIGN_PROVIDER, NULL, 400, "'reason' is needed" },
+  { "answer with an unknown member", "POST", ANSWER_PATH, JSON, "{\"status\":\"declined\",\"reason\":\"x\",\"note\":\"y\"}", SIGN_PROVIDER, NULL, 400, "note" },
+  { "answer to no such booking", "POST", "/v1/provider/bookings/nope/answer", JSON, "{\"status\":\"declined\",\"reason\":\"x\"}", SIGN_PROVIDER, NULL, 404, "no booking" },
+  { "directory since negative", "GET", "/v1/directory?since=-1", NULL, NULL, SIGN_NONE, NULL, 400, "change number" },
+  { "directory since a word", "GET", "/v1/directory?since=yesterday", NULL, NULL, SIGN_NONE, NULL, 400, "change number" },
+  { "directory since too large", "GET", "/v1/directory?since=999999999999999999999", NULL, NULL, SIGN_NONE, NULL, 400, "change number" },
+  { "directory when there is none", "GET", "/v1/directory", NULL, NULL, SIGN_NONE, NULL, 503, "--directory" },
+  { "status form without a PIN", "POST", "/status", FORM, "reference=ABCDEFGH&lang=en", SIGN_NONE, NULL, 400, "id=\"error\"" },
+  { "status form with a long reference", "POST", "/status", FORM, "reference=ABCDEFGHABCDEFGHABCDEFGH&pin=123456&lang=en", SIGN_NONE, NULL, 400, "id=\"error\"" },
+  { "status form not UTF-8", "POST", "/status", FORM, "reference=\xff\xfe&pin=123456", SIGN_NONE, NULL, 400, "could not be read" },
+  { "status form of an unknown reference", "POST", "/status", FORM, "reference=ZZZZZZZZ&pin=123456&lang=en", SIGN_NONE, NULL, 404, "id=\"error\"" },
+  { "inbox of an unknown key", "GET", "/inbox/guess?lang=en", NULL, NULL, SIGN_NONE, NULL, 404, "opens no inbox" },
+  { "inbox answer with an unknown action", "POST", "/inbox/@KEY/bookings/@ID", FORM, "action=maybe&lang=en", SIGN_NONE, NULL, 400, "Choose accept" },
+  { "inbox answer without a reason", "POST", "/inbox/@KEY/bookings/@ID", FORM, "action=decline&reason=+&lang=en", SIGN_NONE, NULL, 400, "reason" },
+  { "inbox answer with a garbled time", "POST", "/inbox/@KEY/bookings/@ID", FORM, "action=propose&time=soon&lang=en", SIGN_NONE, NULL, 400, "could not be read" },
+  { "inbox answer to another's booking", "POST", "/inbox/@KEY/bookings/not-this", FORM, "action=decline&reason=x&lang=en", SIGN_NONE, NULL, 404, "not in your inbox" },
+  { "inbox answer with an unknown key", "POST", "/inbox/guess/bookings/@ID", FORM, "action=decline&reason=x&lang=en", SIGN_NONE, NULL, 404, "opens no inbox" },
+};
+
+static char *
+expand_path (const char *path,
+             const char *id,
+             const char *key)
+{
+  g_autoptr(GString) expanded = g_string_new (path);
+
+  g_string_replace (expanded, "@ID", id, 0);
+  g_string_replace (expanded, "@KEY", key, 0);
+  return g_string_free (g_steal_pointer (&expanded), FALSE);
+}
+
+static Response *
+send_bad_request (Fixture          *fixture,
+                  const BadRequest *bad,
+                  const char       *booking_id,
+                  const char       *key,
+                  const char       *provider_secret)
+{
+  g_autofree char *path = expand_path (bad->path, booking_id, key);
+  g_autoptr(SoupMessage) msg = new_message (fixture, bad->method, path);
+  SoupMessageHeaders *headers;
+  const char *body = bad->body ? bad->body : "";
+  g_autofree char *msg_id = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  gboolean omit_key = g_strcmp0 (bad->header, "X-Omit-Key: 1") == 0;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  soup_message_set_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+
+  if (bad->signing != SIGN_NONE)
+    {
+      const char *secret = bad->signing == SIGN_PROVIDER ? provider_secret : fixture->secret;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *signature = ww_signature_sign (secret, msg_id, now, body, strlen (body), &error);
+
+      g_assert_no_error (error);
+      if (bad->signing == SIGN_PROVIDER)
+        soup_message_headers_append (headers, "X-Wegwijzer-Provider", PROVIDER_ID);
+      else if (g_strcmp0 (bad->header, "X-As-Kiosk: 1") == 0)
+        soup_message_headers_append (headers, "X-Wegwijzer-Provider", fixture->device_id);
+      else
+        soup_message_headers_append (headers, "X-Wegwijzer-Device", fixture->device_id);
+      soup_message_headers_append (headers, "webhook-id", msg_id);
+      soup_message_headers_append (headers, "webhook-timestamp",
+                                   g_strcmp0 (bad->header, "X-Bad-Timestamp: soon") == 0 ? "soon" : timestamp);
+      soup_message_headers_append (headers, "webhook-signature",
+                                   g_strcmp0 (bad->header, "X-Bad-Signature: v1,%%%") == 0 ? "v1,%%%" : signature);
+      if (!omit_key && g_strcmp0 (bad->header, "Idempotency-Key: a b") != 0)
+        {
+          g_autofree char *idempotency_key = g_uuid_string_random ();
+
+          soup_message_headers_append (headers, "Idempotency-Key", idempotency_key);
+        }
+    }
+  /* X-Omit-Key and the like are instructions above, not headers */
+  if (bad->header != NULL &&
+      (!g_str_has_prefix (bad->header, "X-") || g_str_has_prefix (bad->header, "X-Wegwijzer-")))
+    {
+      g_auto(GStrv) parts = g_strsplit (bad->header, ": ", 2);
+
+      soup_message_headers_append (headers, parts[0], parts[1]);
+    }
+
+  if (bad->body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (bad->body, strlen (bad->body));
+
+      soup_message_set_request_body_from_bytes (msg, bad->content_type, bytes);
+    }
+  return send (fixture, msg);
+}
+
+static void
+test_bad_requests (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonObject) answer = assert_good_booking (fixture);
+  const char *id = json_object_get_string_member (answer, "id");
+  g_autofree char *key = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  gsize kinds = G_N_ELEMENTS (bad_requests) + G_N_ELEMENTS (bad_bodies);
+
+  ww_relay_store_add_provider_inbox (WW_RELAY_STORE (fixture->store), PROVIDER_ID, &key, &error);
+  g_assert_no_error (error);
+  ww_relay_store_set_provider_webhook (WW_RELAY_STORE (fixture->store), PROVIDER_ID,
+                                       "http://127.0.0.1:9/hook", &secret, &error);
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_requests); i++)
+    {
+      const BadRequest *bad = &bad_requests[i];
+      g_autoptr(Response) response = NULL;
+
+      g_test_message ("case: %s", bad->name);
+      response = send_bad_request (fixture, bad, id, key, secret);
+      if (response->status != bad->status)
+        g_error ("%s: %u (wanted %u): %s", bad->name, response->status, bad->status, response->body);
+      if (g_strcmp0 (response->content_type, "application/problem+json") == 0)
+        assert_problem (response, bad->status, bad->detail);
+      else
+        {
+          g_assert_cmpstr (response->content_type, ==, "text/html");
+          if (bad->detail != NULL && strstr (response->body, bad->detail) == NULL)
+            g_error ("%s: the page does not say '%s': %s", bad->name, bad->detail, response->body);
+        }
+    }
+
+  /* the bad bodies of /relay/bookings/bad-bodies count too */
+  g_test_message ("%" G_GSIZE_FORMAT " kinds of bad request", kinds);
+  g_assert_cmpuint (kinds, >=, 40);
+
+  /* nothing was stored or answered, and good requests are served */
+  g_assert_cmpint (count_bookings (fixture), ==, 1);
+  /* the inbox showed it (delivered), but no answer was taken */
+  g_assert_true (status_is (fixture, json_object_get_string_member (answer, "reference"),
+                            WW_RELAY_STATUS_DELIVERED));
+  after = assert_good_booking (fixture);
+  g_assert_cmpint (count_bookings (fixture), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -899,6 +1576,13 @@ main (int   argc,
   ADD ("/relay/pin/locked-per-client", test_pin_locked_per_client);
   ADD ("/relay/metrics", test_metrics);
   ADD ("/relay/admin/provisioned-kiosk", test_admin_provisioned_kiosk);
+  ADD ("/relay/delivery/retried", test_webhook_retried);
+  ADD ("/relay/delivery/survives-restart", test_webhook_survives_restart);
+  ADD ("/relay/delivery/gives-up", test_webhook_gives_up);
+  ADD ("/relay/provider/answers", test_provider_answers);
+  ADD ("/relay/provider/inbox", test_inbox);
+  ADD ("/relay/status-page", test_status_page);
+  ADD ("/relay/bad-requests", test_bad_requests);
 
 #undef ADD
 
