@@ -294,6 +294,7 @@ open_page (GString        *html,
                    "button.destructive{background:#b3261e}\n"
                    "button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #f5a623;outline-offset:2px}\n"
                    ".card{background:#fff;border:1px solid #d4d4d8;border-radius:10px;padding:1rem;margin:1rem 0}\n"
+                   ".card>:first-child{margin-top:0}.card>:last-child{margin-bottom:0}\n"
                    ".notice{background:#e7f5e9;border-color:#2e7d32}\n"
                    ".error{background:#fdecea;border-color:#b3261e}\n"
                    ".answer{font-size:1.2rem;font-weight:600}\n"

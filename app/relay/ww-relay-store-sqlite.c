@@ -41,6 +41,7 @@ struct _WwRelayStoreSqlite
 
   sqlite3  *db;
   char     *path;
+  GHashTable *statements;     /* SQL → sqlite3_stmt *, see prepare() */
 
   /* one user of the connection at a time; a transaction holds it from
    * BEGIN to COMMIT */
@@ -163,10 +164,23 @@ exec_sql (sqlite3     *db,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* A statement from the store's cache: prepared once, and reset (not
+ * finalized) when its user is done with it. Used with db_lock held. */
+typedef sqlite3_stmt CachedStatement;
+
+static void
+release_statement (CachedStatement *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStatement, release_statement)
+
 static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
+prepare_once (sqlite3     *db,
+              const char  *sql,
+              GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
@@ -176,6 +190,29 @@ prepare (sqlite3     *db,
       set_sqlite_error (error, db, rc, "preparing a query");
       return NULL;
     }
+  return stmt;
+}
+
+/* Parsing SQL was a good part of a booking's cost: each statement is
+ * prepared the first time and kept. */
+static CachedStatement *
+prepare (WwRelayStoreSqlite  *self,
+         const char          *sql,
+         GError             **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    return stmt;
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, "preparing a query");
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
 }
 
@@ -195,10 +232,10 @@ insert_device (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "INSERT INTO devices (id, name, secret, created_at) VALUES (?, ?, ?, ?)",
                         error)))
     return FALSE;
@@ -220,10 +257,10 @@ revoke_device (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "UPDATE devices SET revoked_at = coalesce (revoked_at, ?) WHERE id = ?",
                         error)))
     return FALSE;
@@ -250,10 +287,10 @@ lookup_device (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT secret, revoked_at IS NOT NULL FROM devices WHERE id = ?",
                         error)))
     return FALSE;
@@ -282,10 +319,10 @@ message_seen (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
                         error)))
     return FALSE;
@@ -306,12 +343,12 @@ forget_old_keys (WwRelayStoreSqlite  *self,
                  gint64               now,
                  GError             **error)
 {
-  g_autoptr(sqlite3_stmt) keys = NULL;
-  g_autoptr(sqlite3_stmt) messages = NULL;
+  g_autoptr(CachedStatement) keys = NULL;
+  g_autoptr(CachedStatement) messages = NULL;
   int rc;
 
-  if (!(keys = prepare (self->db, "DELETE FROM idempotency WHERE created_at < ?", error)) ||
-      !(messages = prepare (self->db, "DELETE FROM seen_messages WHERE at < ?", error)))
+  if (!(keys = prepare (self, "DELETE FROM idempotency WHERE created_at < ?", error)) ||
+      !(messages = prepare (self, "DELETE FROM seen_messages WHERE at < ?", error)))
     return FALSE;
 
   /* an hour beyond the promise, so that a key is never dropped early */
@@ -328,10 +365,10 @@ mark_message_seen (WwRelayStoreSqlite        *self,
                    const WwRelayRequestKeys  *keys,
                    GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "INSERT OR IGNORE INTO seen_messages (device_id, msg_id, at) VALUES (?, ?, ?)",
                         error)))
     return FALSE;
@@ -359,10 +396,10 @@ find_kept_answer (WwRelayStoreSqlite        *self,
                   char                     **answered_body,
                   GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT request_hash, status_code, response_body FROM idempotency "
                         "WHERE device_id = ? AND key = ?",
                         error)))
@@ -400,15 +437,15 @@ insert_booking (WwRelayStoreSqlite        *self,
                 const char                *response_body,
                 GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) keep = NULL;
+  g_autoptr(CachedStatement) insert = NULL;
+  g_autoptr(CachedStatement) keep = NULL;
   int rc;
 
-  if (!(insert = prepare (self->db,
+  if (!(insert = prepare (self,
                           "INSERT INTO bookings (id, reference, pin_hash, provider_id, status, payload, created_at) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
                           error)) ||
-      !(keep = prepare (self->db,
+      !(keep = prepare (self,
                         "INSERT INTO idempotency (device_id, key, request_hash, status_code, response_body, created_at) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         error)))
@@ -450,10 +487,10 @@ queue_delivery (WwRelayStoreSqlite       *self,
                 const WwRelayNewBooking  *booking,
                 GError                  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "INSERT INTO deliveries (booking_id, next_attempt_at) "
                         "SELECT ?, ? FROM providers WHERE id = ? AND webhook_url IS NOT NULL",
                         error)))
@@ -636,10 +673,10 @@ select_booking (WwRelayStoreSqlite  *self,
                 const char          *id,
                 GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         reference != NULL
                         ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
                         : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
@@ -684,24 +721,24 @@ set_provider_webhook (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) upsert = NULL;
-  g_autoptr(sqlite3_stmt) queue = NULL;
-  g_autoptr(sqlite3_stmt) unqueue = NULL;
+  g_autoptr(CachedStatement) upsert = NULL;
+  g_autoptr(CachedStatement) queue = NULL;
+  g_autoptr(CachedStatement) unqueue = NULL;
   int rc;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
 
-  if (!(upsert = prepare (self->db,
+  if (!(upsert = prepare (self,
                           "INSERT INTO providers (id, webhook_url, secret, created_at, updated_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?4) "
                           "ON CONFLICT (id) DO UPDATE SET webhook_url = ?2, secret = ?3, updated_at = ?4",
                           error)) ||
-      !(queue = prepare (self->db,
+      !(queue = prepare (self,
                          "INSERT OR IGNORE INTO deliveries (booking_id, next_attempt_at) "
                          "SELECT id, ? FROM bookings WHERE provider_id = ? AND status = 'received'",
                          error)) ||
-      !(unqueue = prepare (self->db,
+      !(unqueue = prepare (self,
                            "DELETE FROM deliveries WHERE booking_id IN "
                            "(SELECT id FROM bookings WHERE provider_id = ?)",
                            error)))
@@ -756,17 +793,17 @@ add_provider_inbox (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) provider = NULL;
-  g_autoptr(sqlite3_stmt) inbox = NULL;
+  g_autoptr(CachedStatement) provider = NULL;
+  g_autoptr(CachedStatement) inbox = NULL;
   int rc;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
 
-  if (!(provider = prepare (self->db,
+  if (!(provider = prepare (self,
                             "INSERT OR IGNORE INTO providers (id, created_at, updated_at) VALUES (?1, ?2, ?2)",
                             error)) ||
-      !(inbox = prepare (self->db,
+      !(inbox = prepare (self,
                          "INSERT INTO inboxes (key_hash, provider_id, created_at) VALUES (?, ?, ?)",
                          error)))
     {
@@ -798,11 +835,11 @@ lookup_provider (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   WwRelayProvider *provider;
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT id, webhook_url, secret, created_at, "
                         "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
                         "FROM providers WHERE id = ?",
@@ -838,10 +875,10 @@ find_inbox (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db, "SELECT provider_id FROM inboxes WHERE key_hash = ?", error)))
+  if (!(stmt = prepare (self, "SELECT provider_id FROM inboxes WHERE key_hash = ?", error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, key_hash, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -865,11 +902,11 @@ list_providers (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_provider_free);
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT id, webhook_url, created_at, "
                         "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
                         "FROM providers ORDER BY id",
@@ -902,11 +939,11 @@ list_provider_bookings (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_booking_free);
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
                         "ORDER BY created_at DESC, rowid DESC LIMIT ?",
                         error)))
@@ -936,19 +973,19 @@ answer_booking (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) undeliver = NULL;
+  g_autoptr(CachedStatement) update = NULL;
+  g_autoptr(CachedStatement) undeliver = NULL;
   int rc;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return NULL;
 
-  if (!(update = prepare (self->db,
+  if (!(update = prepare (self,
                           "UPDATE bookings SET status = ?1, answer_status = ?1, answer_time = ?2, "
                           "  answer_reason = ?3, answered_at = ?4, delivered_at = coalesce (delivered_at, ?4) "
                           "WHERE id = ?5 AND provider_id = ?6",
                           error)) ||
-      !(undeliver = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)))
+      !(undeliver = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)))
     {
       rollback (self->db);
       return NULL;
@@ -1000,20 +1037,20 @@ mark_delivered (WwRelayStore        *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) undeliver = NULL;
+  g_autoptr(CachedStatement) update = NULL;
+  g_autoptr(CachedStatement) undeliver = NULL;
   int rc = SQLITE_DONE;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
 
-  if (!(update = prepare (self->db,
+  if (!(update = prepare (self,
                           "UPDATE bookings SET delivered_at = coalesce (delivered_at, ?1), "
                           "  status = CASE status WHEN 'received' THEN 'delivered' "
                           "                       WHEN 'undeliverable' THEN 'delivered' ELSE status END "
                           "WHERE id = ?2",
                           error)) ||
-      !(undeliver = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)))
+      !(undeliver = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)))
     {
       rollback (self->db);
       return FALSE;
@@ -1052,11 +1089,11 @@ due_deliveries (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_delivery_free);
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT d.booking_id, d.attempts, b.created_at "
                         "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
                         "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
@@ -1091,13 +1128,13 @@ delivery_failed (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) status = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
+  g_autoptr(CachedStatement) status = NULL;
   int rc;
 
   if (!give_up)
     {
-      if (!(stmt = prepare (self->db,
+      if (!(stmt = prepare (self,
                             "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? "
                             "WHERE booking_id = ?",
                             error)))
@@ -1111,8 +1148,8 @@ delivery_failed (WwRelayStore  *store,
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
-  if (!(stmt = prepare (self->db, "DELETE FROM deliveries WHERE booking_id = ?", error)) ||
-      !(status = prepare (self->db,
+  if (!(stmt = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)) ||
+      !(status = prepare (self,
                           "UPDATE bookings SET status = 'undeliverable' WHERE id = ? AND status = 'received'",
                           error)))
     {
@@ -1139,10 +1176,10 @@ count_bookings (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self->db, "SELECT count(*) FROM bookings", error)))
+  if (!(stmt = prepare (self, "SELECT count(*) FROM bookings", error)))
     return -1;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
@@ -1159,11 +1196,11 @@ list_devices (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_device_free);
   int rc;
 
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT id, name, created_at, coalesce (revoked_at, 0) FROM devices "
                         "ORDER BY created_at, rowid",
                         error)))
@@ -1199,12 +1236,12 @@ pin_locked_until (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
   /* the limit-th most recent failure in the window: while it is in the
    * window, so are @limit failures */
-  if (!(stmt = prepare (self->db,
+  if (!(stmt = prepare (self,
                         "SELECT at FROM pin_failures WHERE key = ? AND at > ? "
                         "ORDER BY at DESC LIMIT 1 OFFSET ?",
                         error)))
@@ -1234,15 +1271,15 @@ add_pin_failure (WwRelayStore        *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
-  g_autoptr(sqlite3_stmt) forget = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(CachedStatement) forget = NULL;
+  g_autoptr(CachedStatement) insert = NULL;
   int rc;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
 
-  if (!(forget = prepare (self->db, "DELETE FROM pin_failures WHERE at <= ?", error)) ||
-      !(insert = prepare (self->db, "INSERT INTO pin_failures (key, at) VALUES (?, ?)", error)))
+  if (!(forget = prepare (self, "DELETE FROM pin_failures WHERE at <= ?", error)) ||
+      !(insert = prepare (self, "INSERT INTO pin_failures (key, at) VALUES (?, ?)", error)))
     {
       rollback (self->db);
       return FALSE;
@@ -1322,6 +1359,8 @@ ww_relay_store_sqlite_finalize (GObject *object)
 {
   WwRelayStoreSqlite *self = (WwRelayStoreSqlite *)object;
 
+  /* every statement goes before the connection */
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->db_lock);
@@ -1342,6 +1381,8 @@ ww_relay_store_sqlite_class_init (WwRelayStoreSqliteClass *klass)
 static void
 ww_relay_store_sqlite_init (WwRelayStoreSqlite *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
   g_mutex_init (&self->db_lock);
   g_mutex_init (&self->commit_lock);
   g_cond_init (&self->commit_done);
@@ -1357,7 +1398,7 @@ read_user_version (sqlite3  *db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (db, "PRAGMA user_version", error)))
+  if (!(stmt = prepare_once (db, "PRAGMA user_version", error)))
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
