@@ -297,11 +297,15 @@ count_bookings (Fixture *fixture)
   return count;
 }
 
-/* Books GOOD_BODY and checks the answer; returns it parsed. */
+/* Books GOOD_BODY, signed @skew seconds from now, and checks the
+ * answer; returns it parsed. */
 static JsonObject *
-assert_good_booking (Fixture *fixture)
+assert_good_booking_at (Fixture *fixture,
+                        gint64   skew)
 {
-  g_autoptr(Response) response = post_booking (fixture, GOOD_BODY, NULL);
+  g_autofree char *key = g_uuid_string_random ();
+  SendOptions options = { .idempotency_key = key, .skew = skew };
+  g_autoptr(Response) response = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
   JsonObject *answer;
   const char *reference;
   const char *pin;
@@ -321,6 +325,12 @@ assert_good_booking (Fixture *fixture)
   g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (answer, "id")));
   g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "received");
   return answer;
+}
+
+static JsonObject *
+assert_good_booking (Fixture *fixture)
+{
+  return assert_good_booking_at (fixture, 0);
 }
 
 static void
@@ -484,6 +494,50 @@ test_idempotency (Fixture       *fixture,
                              "same-key");
   assert_problem (other_body, SOUP_STATUS_UNPROCESSABLE_ENTITY, "same-key");
   g_assert_cmpint (count_bookings (fixture), ==, 1);
+}
+
+
+#define OTHER_BODY \
+  "{\"provider_id\":\"sample-clinic-2\",\"fields\":{},\"contact\":{\"method\":\"none\"}," \
+  "\"name\":\"S\",\"language\":\"en\",\"consent\":true}"
+
+/* Keys are kept at least 24 hours (Stripe's promise), then forgotten. */
+static void
+test_idempotency_kept_a_day (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  SendOptions options = { .idempotency_key = "kept-a-day" };
+  g_autoptr(Response) first = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
+  g_autoptr(Response) next_day = NULL;
+  g_autoptr(Response) other_body = NULL;
+  g_autoptr(Response) much_later = NULL;
+
+  g_assert_cmpuint (first->status, ==, SOUP_STATUS_CREATED);
+
+  /* a minute short of a day, with writes in between (which forget old
+   * keys): the same answer, and still no other body */
+  fixture->clock_offset = WW_RELAY_IDEMPOTENCY_SECONDS - 60;
+  options.skew = fixture->clock_offset;
+  {
+    g_autoptr(JsonObject) unrelated = assert_good_booking_at (fixture, fixture->clock_offset);
+  }
+  next_day = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
+  g_assert_cmpuint (next_day->status, ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (next_day->body, ==, first->body);
+  other_body = post_booking_full (fixture, OTHER_BODY, strlen (OTHER_BODY), &options);
+  assert_problem (other_body, SOUP_STATUS_UNPROCESSABLE_ENTITY, "kept-a-day");
+  g_assert_cmpint (count_bookings (fixture), ==, 2);
+
+  /* two days on, after a write, the key is free again */
+  fixture->clock_offset = 2 * WW_RELAY_IDEMPOTENCY_SECONDS;
+  options.skew = fixture->clock_offset;
+  {
+    g_autoptr(JsonObject) unrelated = assert_good_booking_at (fixture, fixture->clock_offset);
+  }
+  much_later = post_booking_full (fixture, GOOD_BODY, strlen (GOOD_BODY), &options);
+  g_assert_cmpuint (much_later->status, ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (much_later->body, !=, first->body);
+  g_assert_cmpint (count_bookings (fixture), ==, 4);
 }
 
 static void
@@ -1569,6 +1623,7 @@ main (int   argc,
   ADD ("/relay/auth/refused", test_unauthorized);
   ADD ("/relay/auth/replayed", test_replayed_message);
   ADD ("/relay/bookings/idempotency", test_idempotency);
+  ADD ("/relay/bookings/idempotency-kept-a-day", test_idempotency_kept_a_day);
   ADD ("/relay/bookings/too-large", test_too_large);
   ADD ("/relay/bookings/bad-bodies", test_bad_bodies);
   ADD ("/relay/store/durable", test_durable);
