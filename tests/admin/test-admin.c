@@ -405,7 +405,7 @@ import_file (Fixture    *fixture,
 /* --- help and usage ---------------------------------------------------------- */
 
 static const char *commands[] = { "search", "import", "validate", "export", "plugins", "generate", "kiosk",
-                                  "sync" };
+                                  "provider", "sync" };
 
 static void
 test_help_main (Fixture       *fixture,
@@ -1731,17 +1731,18 @@ test_generate_bad (Fixture       *fixture,
 
 /* --- kiosk ------------------------------------------------------------------ */
 
-/* wegwijzer-admin kiosk ARGS… --relay-db <the fixture's relay database> */
+/* wegwijzer-admin COMMAND ARGS… --relay-db <the fixture's relay database> */
 static G_GNUC_NULL_TERMINATED Result *
-run_kiosk (Fixture    *fixture,
-           const char *first,
-           ...)
+run_relay_admin (Fixture    *fixture,
+                 const char *command,
+                 const char *first,
+                 ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *relay_db = tmp_file (fixture, "relay.db");
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) "kiosk");
+  g_ptr_array_add (argv, (gpointer) command);
   va_start (args, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
@@ -1773,7 +1774,7 @@ static void
 test_kiosk_json (Fixture       *fixture,
                  gconstpointer  user_data)
 {
-  g_autoptr(Result) result = run_kiosk (fixture, "add", "Sample kiosk", "--json", NULL);
+  g_autoptr(Result) result = run_relay_admin (fixture, "kiosk", "add", "Sample kiosk", "--json", NULL);
   g_autoptr(JsonObject) kiosk = NULL;
   g_autoptr(GList) members = NULL;
 
@@ -1796,8 +1797,8 @@ static void
 test_kiosk_add_list_revoke (Fixture       *fixture,
                             gconstpointer  user_data)
 {
-  g_autoptr(Result) first = run_kiosk (fixture, "add", "Sample kiosk 1", "--json", NULL);
-  g_autoptr(Result) second = run_kiosk (fixture, "add", "Sample kiosk 2", NULL);
+  g_autoptr(Result) first = run_relay_admin (fixture, "kiosk", "add", "Sample kiosk 1", "--json", NULL);
+  g_autoptr(Result) second = run_relay_admin (fixture, "kiosk", "add", "Sample kiosk 2", NULL);
   g_autoptr(Result) listed = NULL;
   g_autoptr(Result) listed_json = NULL;
   g_autoptr(Result) revoked = NULL;
@@ -1818,7 +1819,7 @@ test_kiosk_add_list_revoke (Fixture       *fixture,
   g_assert_nonnull (strstr (second->out, "Sample kiosk 2"));
   g_assert_nonnull (strstr (second->out, "secret: whsec_"));
 
-  listed = run_kiosk (fixture, "list", NULL);
+  listed = run_relay_admin (fixture, "kiosk", "list", NULL);
   g_assert_cmpint (listed->status, ==, 0);
   g_assert_nonnull (strstr (listed->out, first_id));
   g_assert_nonnull (strstr (listed->out, "Sample kiosk 1"));
@@ -1826,14 +1827,14 @@ test_kiosk_add_list_revoke (Fixture       *fixture,
   g_assert_null (strstr (listed->out, "whsec_"));
   g_assert_null (strstr (listed->out, "revoked"));
 
-  revoked = run_kiosk (fixture, "revoke", first_id, NULL);
+  revoked = run_relay_admin (fixture, "kiosk", "revoke", first_id, NULL);
   g_assert_cmpint (revoked->status, ==, 0);
   g_assert_nonnull (strstr (revoked->out, first_id));
   /* revoking twice is no error: the kiosk stays revoked */
-  again = run_kiosk (fixture, "revoke", first_id, NULL);
+  again = run_relay_admin (fixture, "kiosk", "revoke", first_id, NULL);
   g_assert_cmpint (again->status, ==, 0);
 
-  listed_json = run_kiosk (fixture, "list", "--json", NULL);
+  listed_json = run_relay_admin (fixture, "kiosk", "list", "--json", NULL);
   g_assert_cmpint (listed_json->status, ==, 0);
   g_assert_null (strstr (listed_json->out, "whsec_"));
   g_assert_null (strstr (listed_json->out, first_secret));
@@ -1878,14 +1879,14 @@ test_kiosk_bad (Fixture       *fixture,
 
   /* made by an add, so that the cases meet a real database */
   {
-    g_autoptr(Result) added = run_kiosk (fixture, "add", "Sample kiosk", NULL);
+    g_autoptr(Result) added = run_relay_admin (fixture, "kiosk", "add", "Sample kiosk", NULL);
 
     g_assert_cmpint (added->status, ==, 0);
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Result) result = run_kiosk (fixture, cases[i].args[0], cases[i].args[1],
+      g_autoptr(Result) result = run_relay_admin (fixture, "kiosk", cases[i].args[0], cases[i].args[1],
                                             cases[i].args[2], cases[i].args[3], NULL);
 
       g_assert_cmpint (result->status, ==, cases[i].status);
@@ -1905,6 +1906,114 @@ test_kiosk_bad (Fixture       *fixture,
   /* list and revoke do not make a database that is not there */
   {
     const char *args[] = { "kiosk", "list", "--relay-db", missing_db, NULL };
+    g_autoptr(Result) result = run_argv (fixture, args);
+
+    g_assert_cmpint (result->status, ==, 1);
+    g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* --- provider --------------------------------------------------------------- */
+
+static JsonArray *
+parse_provider_list (Fixture *fixture)
+{
+  g_autoptr(Result) listed = run_relay_admin (fixture, "provider", "list", "--json", NULL);
+
+  g_assert_cmpint (listed->status, ==, 0);
+  return parse_array (listed->out);
+}
+
+static void
+test_provider_webhook_and_inbox (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(Result) webhook = run_relay_admin (fixture, "provider", "set-webhook", "sample-clinic-1",
+                                               "https://clinic.example/wegwijzer", "--json", NULL);
+  g_autoptr(Result) inbox = NULL;
+  g_autoptr(Result) text = NULL;
+  g_autoptr(JsonObject) made = NULL;
+  g_autoptr(JsonObject) opened = NULL;
+  g_autoptr(JsonArray) providers = NULL;
+  g_autoptr(JsonArray) after = NULL;
+  g_autofree char *expected_link = NULL;
+  JsonObject *entry;
+  const char *key;
+
+  g_assert_cmpint (webhook->status, ==, 0);
+  made = parse_object (webhook->out);
+  g_assert_cmpstr (json_object_get_string_member (made, "provider_id"), ==, "sample-clinic-1");
+  g_assert_cmpstr (json_object_get_string_member (made, "url"), ==, "https://clinic.example/wegwijzer");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (made, "secret"), "whsec_"));
+
+  providers = parse_provider_list (fixture);
+  g_assert_cmpuint (json_array_get_length (providers), ==, 1);
+  entry = json_array_get_object_element (providers, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "webhook"), ==, "https://clinic.example/wegwijzer");
+  g_assert_cmpint (json_object_get_int_member (entry, "inboxes"), ==, 0);
+  /* a list never shows a secret */
+  g_assert_false (json_object_has_member (entry, "secret"));
+
+  inbox = run_relay_admin (fixture, "provider", "add-inbox", "sample-clinic-1",
+                           "--relay-url", "https://relay.example/", "--json", NULL);
+  g_assert_cmpint (inbox->status, ==, 0);
+  opened = parse_object (inbox->out);
+  key = json_object_get_string_member (opened, "key");
+  /* 32 random bytes, base64url without padding: safe in a path */
+  g_assert_cmpuint (strlen (key), ==, 43);
+  g_assert_cmpuint (strspn (key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), ==, 43);
+  expected_link = g_strconcat ("https://relay.example/inbox/", key, NULL);
+  g_assert_cmpstr (json_object_get_string_member (opened, "link"), ==, expected_link);
+
+  after = parse_provider_list (fixture);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (after, 0), "inboxes"), ==, 1);
+
+  /* a new webhook secret replaces the old one, shown once in words */
+  text = run_relay_admin (fixture, "provider", "set-webhook", "sample-clinic-1",
+                          "https://clinic.example/v2", NULL);
+  g_assert_cmpint (text->status, ==, 0);
+  g_assert_nonnull (strstr (text->out, "secret: whsec_"));
+  g_assert_null (strstr (text->out, json_object_get_string_member (made, "secret")));
+}
+
+static void
+test_provider_bad (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *missing_db = tmp_file (fixture, "missing.db");
+  struct {
+    const char *args[5];
+    int         status;
+  } cases[] = {
+    { { "set-webhook", "sample-clinic-1", "ftp://clinic.example/" }, 3 },
+    { { "set-webhook", "sample-clinic-1", "not a web address" }, 3 },
+    { { "set-webhook", "sample-clinic-1", "https://" }, 3 },
+    { { "add-inbox", "sample-clinic-1", "--relay-url", "relay.example" }, 3 },
+    { { NULL }, 2 },
+    { { "set-webhook", "sample-clinic-1" }, 2 },
+    { { "set-webhook" }, 2 },
+    { { "set-webhook", "two words", "https://clinic.example/" }, 2 },
+    { { "add-inbox" }, 2 },
+    { { "add-inbox", "a", "b" }, 2 },
+    { { "list", "extra" }, 2 },
+    { { "remove", "sample-clinic-1" }, 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Result) result = run_relay_admin (fixture, "provider", cases[i].args[0], cases[i].args[1],
+                                                  cases[i].args[2], cases[i].args[3], cases[i].args[4], NULL);
+
+      if (result->status != cases[i].status)
+        g_error ("provider %s %s: exit %d, not %d: %s", cases[i].args[0], cases[i].args[1],
+                 result->status, cases[i].status, result->err);
+      g_assert_true (g_str_has_prefix (result->err, "wegwijzer-admin: "));
+      g_assert_cmpstr (result->out, ==, "");
+    }
+
+  /* list does not make a database that is not there */
+  {
+    const char *args[] = { "provider", "list", "--relay-db", missing_db, NULL };
     g_autoptr(Result) result = run_argv (fixture, args);
 
     g_assert_cmpint (result->status, ==, 1);
@@ -2311,6 +2420,8 @@ main (int    argc,
   ADD ("/admin/kiosk/json", test_kiosk_json);
   ADD ("/admin/kiosk/add-list-revoke", test_kiosk_add_list_revoke);
   ADD ("/admin/kiosk/bad", test_kiosk_bad);
+  ADD ("/admin/provider/webhook-and-inbox", test_provider_webhook_and_inbox);
+  ADD ("/admin/provider/bad", test_provider_bad);
   ADD ("/admin/sync/success", test_sync_success);
   ADD ("/admin/sync/again", test_sync_again);
   ADD ("/admin/sync/relay-down", test_sync_relay_down);
