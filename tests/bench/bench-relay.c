@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ww-relay-store-sqlite.h"
 #include "ww-signature.h"
 
 #ifndef WW_BENCH_RELAY
@@ -547,6 +548,64 @@ out:
   return ok;
 }
 
+/* What the relay's store costs without HTTP: one thread writing bookings
+ * one after another, each its own commit, as a request does (the
+ * device and message-id look-ups included). */
+static gboolean
+run_store_alone (const char  *path,
+                 guint        count,
+                 guint        seconds,
+                 Figures     *figures,
+                 GError     **error)
+{
+  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(WwRelayStoreSqlite) store = ww_relay_store_sqlite_new (path, error);
+  g_autofree char *device_id = NULL;
+  g_autofree char *secret = NULL;
+  gint64 started, deadline;
+
+  if (store == NULL ||
+      !ww_relay_store_add_device (WW_RELAY_STORE (store), "Bench kiosk", &device_id, &secret, error))
+    return FALSE;
+
+  started = g_get_monotonic_time ();
+  deadline = started + (gint64) seconds * G_USEC_PER_SEC;
+  for (guint i = 0; seconds > 0 ? g_get_monotonic_time () < deadline : i < count; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *msg_id = g_uuid_string_random ();
+      g_autofree char *payload = g_strdup_printf (BOOKING_TEMPLATE, id);
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
+      g_autofree char *reference = g_strdup_printf ("B%07u", i);
+      g_autofree char *found_secret = NULL;
+      g_autofree char *answered = NULL;
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      WwRelayNewBooking booking = {
+        .id = id, .reference = reference, .pin_hash = "sha256$00$00", .provider_id = "sample-clinic-1",
+        .status = "received", .payload = payload, .created_at = now,
+      };
+      WwRelayRequestKeys keys = {
+        .device_id = device_id, .msg_id = msg_id, .idempotency_key = id, .request_hash = hash, .now = now,
+      };
+      gint64 at = g_get_monotonic_time ();
+      gint64 latency;
+      gboolean revoked, seen;
+      guint status;
+
+      if (!ww_relay_store_lookup_device (WW_RELAY_STORE (store), device_id, &found_secret, &revoked, error) ||
+          !ww_relay_store_message_seen (WW_RELAY_STORE (store), device_id, msg_id, &seen, error) ||
+          !ww_relay_store_create_booking (WW_RELAY_STORE (store), &keys, &booking, ANSWER_CREATED, "{}",
+                                          &status, &answered, error))
+        return FALSE;
+      latency = g_get_monotonic_time () - at;
+      g_array_append_val (latencies, latency);
+    }
+
+  figures->failed = 0;
+  figures_from_latencies (figures, latencies, g_get_monotonic_time () - started);
+  return TRUE;
+}
+
 /* A kiosk made the way an operator makes one: {"id","secret"} on stdout. */
 static gboolean
 provision_kiosk (const char  *admin,
@@ -679,6 +738,17 @@ run_config (const char  *relay,
   if (!run_bare_sqlite (bare_db, bare_count, seconds, &bare, error))
     return FALSE;
   print_row ("bare SQLite", 1, &bare, NULL);
+
+  /* once: how much of the gap is the store's own work */
+  if (!group_commit)
+    {
+      g_autofree char *store_db = g_strdup_printf ("%s/store-alone.db", dir);
+      Figures store = { 0 };
+
+      if (!run_store_alone (store_db, bare_count, seconds, &store, error))
+        return FALSE;
+      print_row ("store alone", 1, &store, &bare);
+    }
 
   if (!g_file_set_contents (config, config_text, -1, error) ||
       !provision_kiosk (admin, db, &device_id, &secret, error) ||
