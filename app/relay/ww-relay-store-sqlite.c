@@ -223,6 +223,31 @@ rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Ends a transaction that went wrong: says why, unless the error is
+ * set already (@rc SQLITE_OK), and rolls back. Returns FALSE. */
+static gboolean
+abandon (WwRelayStoreSqlite  *self,
+         int                  rc,
+         const char          *doing,
+         GError             **error)
+{
+  if (rc != SQLITE_OK)
+    set_sqlite_error (error, self->db, rc, doing);
+  rollback (self->db);
+  return FALSE;
+}
+
+static gboolean
+commit (WwRelayStoreSqlite  *self,
+        const char          *doing,
+        GError             **error)
+{
+  if (exec_sql (self->db, "COMMIT", doing, error))
+    return TRUE;
+  rollback (self->db);
+  return FALSE;
+}
+
 static gboolean
 insert_device (WwRelayStore  *store,
                const char    *id,
@@ -752,11 +777,7 @@ set_provider_webhook (WwRelayStore  *store,
   sqlite3_bind_text (upsert, 3, secret, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (upsert, 4, now);
   if ((rc = sqlite3_step (upsert)) != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "setting the webhook");
-      rollback (self->db);
-      return FALSE;
-    }
+    return abandon (self, rc, "setting the webhook", error);
 
   if (url != NULL)
     {
@@ -770,18 +791,9 @@ set_provider_webhook (WwRelayStore  *store,
       rc = sqlite3_step (unqueue);
     }
   if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "queueing the provider's deliveries");
-      rollback (self->db);
-      return FALSE;
-    }
+    return abandon (self, rc, "queueing the provider's deliveries", error);
 
-  if (!exec_sql (self->db, "COMMIT", "setting the webhook", error))
-    {
-      rollback (self->db);
-      return FALSE;
-    }
-  return TRUE;
+  return commit (self, "setting the webhook", error);
 }
 
 static gboolean
@@ -819,12 +831,8 @@ add_provider_inbox (WwRelayStore  *store,
   if ((rc = sqlite3_step (provider)) != SQLITE_DONE ||
       (rc = sqlite3_step (inbox)) != SQLITE_DONE ||
       !exec_sql (self->db, "COMMIT", "adding an inbox", error))
-    {
-      if (rc != SQLITE_DONE)
-        set_sqlite_error (error, self->db, rc, "adding an inbox");
-      rollback (self->db);
-      return FALSE;
-    }
+    /* a failed COMMIT has set the error already */
+    return abandon (self, rc != SQLITE_DONE ? rc : SQLITE_OK, "adding an inbox", error);
   return TRUE;
 }
 
@@ -999,8 +1007,7 @@ answer_booking (WwRelayStore  *store,
   sqlite3_bind_text (update, 6, provider_id, -1, SQLITE_TRANSIENT);
   if ((rc = sqlite3_step (update)) != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "answering a booking");
-      rollback (self->db);
+      abandon (self, rc, "answering a booking", error);
       return NULL;
     }
   if (sqlite3_changes (self->db) == 0)
@@ -1016,16 +1023,12 @@ answer_booking (WwRelayStore  *store,
   sqlite3_bind_text (undeliver, 1, id, -1, SQLITE_TRANSIENT);
   if ((rc = sqlite3_step (undeliver)) != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "answering a booking");
-      rollback (self->db);
+      abandon (self, rc, "answering a booking", error);
       return NULL;
     }
 
-  if (!exec_sql (self->db, "COMMIT", "answering a booking", error))
-    {
-      rollback (self->db);
-      return NULL;
-    }
+  if (!commit (self, "answering a booking", error))
+    return NULL;
   return select_booking (self, NULL, id, error);
 }
 
@@ -1067,18 +1070,9 @@ mark_delivered (WwRelayStore        *store,
         rc = sqlite3_step (undeliver);
     }
   if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "marking bookings delivered");
-      rollback (self->db);
-      return FALSE;
-    }
+    return abandon (self, rc, "marking bookings delivered", error);
 
-  if (!exec_sql (self->db, "COMMIT", "marking bookings delivered", error))
-    {
-      rollback (self->db);
-      return FALSE;
-    }
-  return TRUE;
+  return commit (self, "marking bookings delivered", error);
 }
 
 static GPtrArray *
@@ -1161,12 +1155,8 @@ delivery_failed (WwRelayStore  *store,
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE ||
       (rc = sqlite3_step (status)) != SQLITE_DONE ||
       !exec_sql (self->db, "COMMIT", "giving up a delivery", error))
-    {
-      if (rc != SQLITE_DONE)
-        set_sqlite_error (error, self->db, rc, "giving up a delivery");
-      rollback (self->db);
-      return FALSE;
-    }
+    /* a failed COMMIT has set the error already */
+    return abandon (self, rc != SQLITE_DONE ? rc : SQLITE_OK, "giving up a delivery", error);
   return TRUE;
 }
 
@@ -1287,11 +1277,7 @@ add_pin_failure (WwRelayStore        *store,
 
   sqlite3_bind_int64 (forget, 1, now - window);
   if ((rc = sqlite3_step (forget)) != SQLITE_DONE)
-    {
-      set_sqlite_error (error, self->db, rc, "forgetting old wrong PINs");
-      rollback (self->db);
-      return FALSE;
-    }
+    return abandon (self, rc, "forgetting old wrong PINs", error);
 
   for (guint i = 0; keys[i] != NULL; i++)
     {
@@ -1299,19 +1285,10 @@ add_pin_failure (WwRelayStore        *store,
       sqlite3_bind_text (insert, 1, keys[i], -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (insert, 2, now);
       if ((rc = sqlite3_step (insert)) != SQLITE_DONE)
-        {
-          set_sqlite_error (error, self->db, rc, "counting a wrong PIN");
-          rollback (self->db);
-          return FALSE;
-        }
+        return abandon (self, rc, "counting a wrong PIN", error);
     }
 
-  if (!exec_sql (self->db, "COMMIT", "counting a wrong PIN", error))
-    {
-      rollback (self->db);
-      return FALSE;
-    }
-  return TRUE;
+  return commit (self, "counting a wrong PIN", error);
 }
 
 static gboolean
