@@ -11,6 +11,7 @@
 
 #include "ww-gui-util.h"
 #include "ww-home-page.h"
+#include "ww-language.h"
 
 struct _WwHomePage
 {
@@ -22,6 +23,8 @@ struct _WwHomePage
   GtkFlowBox     *tiles;
   GtkWidget      *check_box;
   GtkButton      *check_button;
+  GtkBox         *box;
+  WwLanguageBar  *languages;
 };
 
 G_DEFINE_FINAL_TYPE (WwHomePage, ww_home_page, GTK_TYPE_WIDGET)
@@ -30,6 +33,7 @@ enum {
   THEME_ACTIVATED,
   SEARCH_CHANGED,
   CHECK_REQUESTED,
+  LANGUAGE_CHOSEN,
   N_SIGNALS
 };
 
@@ -140,6 +144,23 @@ ww_home_page_set_can_check (WwHomePage *self,
   gtk_widget_set_visible (self->check_box, can_check);
 }
 
+static void
+language_chosen_cb (WwHomePage *self,
+                    const char *code)
+{
+  g_signal_emit (self, signals[LANGUAGE_CHOSEN], 0, code);
+}
+
+void
+ww_home_page_set_languages (WwHomePage        *self,
+                            const char *const *codes)
+{
+  g_return_if_fail (WW_IS_HOME_PAGE (self));
+
+  ww_language_bar_set_languages (self->languages, codes);
+  gtk_widget_set_visible (GTK_WIDGET (self->languages), codes != NULL && codes[0] != NULL && codes[1] != NULL);
+}
+
 void
 ww_home_page_reset (WwHomePage *self)
 {
@@ -208,6 +229,17 @@ ww_home_page_class_init (WwHomePageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * WwHomePage::language-chosen:
+   * @code: the language the visitor wants the screen in
+   */
+  signals [LANGUAGE_CHOSEN] =
+    g_signal_new ("language-chosen",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, scroller);
@@ -216,6 +248,7 @@ ww_home_page_class_init (WwHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, tiles);
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, check_box);
   gtk_widget_class_bind_template_child (widget_class, WwHomePage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, WwHomePage, box);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
 }
@@ -228,4 +261,11 @@ ww_home_page_init (WwHomePage *self)
   ww_gui_set_accessible_label (GTK_WIDGET (self->search_entry), _("Search the directory"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->tiles), _("Themes"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->check_button), _("Check my request"));
+
+  /* under the themes: a visitor who cannot read this page looks there
+   * for their language's name */
+  self->languages = WW_LANGUAGE_BAR (ww_language_bar_new (ww_language_get_translated ()));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->languages), 18);
+  gtk_box_append (self->box, GTK_WIDGET (self->languages));
+  g_signal_connect_swapped (self->languages, "language-chosen", G_CALLBACK (language_chosen_cb), self);
 }

@@ -23,6 +23,9 @@ void ww_home_page_set_message (WwHomePage *self,
 /* a way to "Check my request", for a screen that can book */
 void ww_home_page_set_can_check (WwHomePage *self,
                                  gboolean    can_check);
+/* one button per language, each in its own name */
+void ww_home_page_set_languages (WwHomePage        *self,
+                                 const char *const *codes);
 void ww_home_page_reset       (WwHomePage *self);
 void ww_home_page_focus       (WwHomePage *self);
 

@@ -16,7 +16,9 @@
 #include "ww-check-page.h"
 #include "ww-gui-util.h"
 #include "ww-home-page.h"
+#include "ww-keyboard.h"
 #include "ww-info-view.h"
+#include "ww-language.h"
 #include "ww-provider-page.h"
 #include "ww-results-page.h"
 #include "ww-window.h"
@@ -35,8 +37,35 @@ struct _WwWindow
   GPtrArray            *notices;
   GCancellable         *cancellable;
   gboolean              loaded;
+  guint                 n_sample;
+
+  /* A kiosk: fullscreen, cannot be closed, forgets a visitor who has
+   * gone quiet. */
+  gboolean              kiosk;
+  char                **languages;
+  guint                 idle_timeout_ms;
+  guint                 idle_warning_ms;
+  WwKeyboardMode        keyboard_mode;
+  gboolean              touched;       /* any input since the window was made */
+  gint64                last_input;
+  gint64                warning_since; /* 0: no warning shown */
+  guint                 idle_source;
+  guint                 escapes;       /* Esc presses in a row, for quick exit */
+  gint64                first_escape;
 
   AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  GtkButton            *quick_exit_button;
+  GtkToggleButton      *large_text_button;
+  GtkToggleButton      *contrast_button;
+  GtkRevealer          *idle_revealer;
+  GtkLabel             *idle_countdown_label;
+  GtkButton            *still_here_button;
+  GtkRevealer          *keyboard_revealer;
+  AdwStatusPage        *welcome_page;
+  GtkBox               *welcome_box;
+  GtkButton            *start_button;
+  WwLanguageBar        *welcome_languages;
   GtkButton            *back_button;
   GtkButton            *home_button;
   AdwWindowTitle       *window_title;
@@ -102,7 +131,7 @@ update_chrome (WwWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean at_start = g_strcmp0 (page, "home") == 0 || g_strcmp0 (page, "loading") == 0 ||
-                      g_strcmp0 (page, "problem") == 0;
+                      g_strcmp0 (page, "problem") == 0 || g_strcmp0 (page, "welcome") == 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->history->len > 0 && !at_start);
   gtk_widget_set_visible (GTK_WIDGET (self->home_button), !at_start && self->loaded);
@@ -349,6 +378,423 @@ show_problem (WwWindow   *self,
   update_chrome (self);
 }
 
+/* The pages filled in from the plugins and the directory, whether just
+ * loaded or handed on by the window before. */
+static void
+show_directory (WwWindow *self)
+{
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+
+  ww_home_page_set_plugins (self->home_page, ww_plugin_engine_get_plugins (self->engine));
+  ww_results_page_set_directory (self->results_page, self->directory, self->engine);
+  gtk_revealer_set_reveal_child (self->sample_revealer, self->n_sample > 0);
+}
+
+static void
+show_start (WwWindow   *self,
+            const char *page)
+{
+  g_ptr_array_set_size (self->history, 0);
+  gtk_stack_set_visible_child_name (self->stack, page);
+  update_chrome (self);
+  if (g_str_equal (page, "home"))
+    ww_home_page_focus (self->home_page);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->start_button));
+}
+
+/* Kiosk ---------------------------------------------------------------------- */
+
+static void
+start_clicked_cb (WwWindow *self)
+{
+  go_to (self, "home");
+  ww_home_page_focus (self->home_page);
+}
+
+static WwApplication *
+get_application (WwWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return WW_IS_APPLICATION (application) ? WW_APPLICATION (application) : NULL;
+}
+
+/* Everything the visitor did goes: the window is made anew. */
+static void
+quick_exit_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  WwWindow *self = WW_WINDOW (widget);
+
+  if (get_application (self) != NULL)
+    ww_application_reset (get_application (self), self);
+}
+
+static void
+language_chosen_cb (WwWindow   *self,
+                    const char *code)
+{
+  if (get_application (self) != NULL)
+    ww_application_switch_language (get_application (self), self, code);
+}
+
+static void schedule_idle_check (WwWindow *self,
+                                 guint     delay_ms);
+
+static void
+hide_idle_warning (WwWindow *self)
+{
+  if (self->warning_since == 0)
+    return;
+
+  self->warning_since = 0;
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+  gtk_widget_set_can_target (GTK_WIDGET (self->idle_revealer), FALSE);
+}
+
+static void
+note_input (WwWindow *self)
+{
+  self->touched = TRUE;
+  self->last_input = g_get_monotonic_time ();
+  hide_idle_warning (self);
+  /* the check reschedules itself from the time of the last input, so
+   * a busy visitor costs a timestamp per event and nothing more */
+  if (self->idle_source == 0)
+    schedule_idle_check (self, self->idle_timeout_ms);
+}
+
+static void
+still_here_clicked_cb (WwWindow *self)
+{
+  note_input (self);
+}
+
+static void
+show_countdown (WwWindow *self,
+                guint     remaining_ms)
+{
+  guint seconds = (remaining_ms + 999) / 1000;
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "In %u second this screen starts again, and everything "
+                                       "typed here is cleared.",
+                                       "In %u seconds this screen starts again, and everything "
+                                       "typed here is cleared.",
+                                       seconds),
+                          seconds);
+  gtk_label_set_label (self->idle_countdown_label, text);
+}
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  WwWindow *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 quiet_ms = (now - self->last_input) / 1000;
+
+  self->idle_source = 0;
+
+  if (self->warning_since == 0)
+    {
+      if (quiet_ms < self->idle_timeout_ms)
+        {
+          schedule_idle_check (self, self->idle_timeout_ms - quiet_ms);
+          return G_SOURCE_REMOVE;
+        }
+
+      self->warning_since = now;
+      gtk_widget_set_can_target (GTK_WIDGET (self->idle_revealer), TRUE);
+      gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->still_here_button));
+    }
+
+  {
+    gint64 shown_ms = (now - self->warning_since) / 1000;
+
+    if (shown_ms >= self->idle_warning_ms)
+      {
+        quick_exit_activated (GTK_WIDGET (self), NULL, NULL);
+        return G_SOURCE_REMOVE;
+      }
+
+    show_countdown (self, self->idle_warning_ms - shown_ms);
+    /* the next whole second of the countdown, or its end */
+    schedule_idle_check (self, MIN (1000 - (self->idle_warning_ms - shown_ms) % 1000 + 1,
+                                    self->idle_warning_ms - shown_ms));
+  }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_idle_check (WwWindow *self,
+                     guint     delay_ms)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (!self->kiosk || self->idle_timeout_ms == 0)
+    return;
+
+  self->idle_source = g_timeout_add (MAX (delay_ms, 1), idle_check_cb, self);
+  g_source_set_name_by_id (self->idle_source, "[wegwijzer] idle check");
+}
+
+/* Every touch, click, key and scroll, before any widget sees it. */
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                WwWindow                 *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  if (type == GDK_BUTTON_PRESS || type == GDK_BUTTON_RELEASE || type == GDK_MOTION_NOTIFY ||
+      type == GDK_KEY_PRESS || type == GDK_KEY_RELEASE || type == GDK_SCROLL ||
+      type == GDK_TOUCH_BEGIN || type == GDK_TOUCH_UPDATE || type == GDK_TOUCH_END ||
+      type == GDK_TOUCHPAD_SWIPE || type == GDK_TOUCHPAD_PINCH)
+    note_input (self);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Escape three times in a row is quick exit, for a visitor with a
+ * keyboard; on a kiosk, the keys that would reach GTK's inspector or
+ * a context menu are kept from it. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                WwWindow              *self)
+{
+  GdkModifierType modifiers = state & gtk_accelerator_get_default_mod_mask ();
+
+  if (keyval == GDK_KEY_Escape)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (self->escapes == 0 || now - self->first_escape > 2 * G_USEC_PER_SEC)
+        {
+          self->escapes = 0;
+          self->first_escape = now;
+        }
+      if (++self->escapes == 3)
+        {
+          self->escapes = 0;
+          quick_exit_activated (GTK_WIDGET (self), NULL, NULL);
+          return GDK_EVENT_STOP;
+        }
+    }
+  else if (keyval != GDK_KEY_Shift_L && keyval != GDK_KEY_Shift_R)
+    {
+      self->escapes = 0;
+    }
+
+  if (!self->kiosk)
+    return GDK_EVENT_PROPAGATE;
+
+  /* GTK's inspector */
+  if (modifiers == (GDK_CONTROL_MASK | GDK_SHIFT_MASK) &&
+      (keyval == GDK_KEY_I || keyval == GDK_KEY_i || keyval == GDK_KEY_D || keyval == GDK_KEY_d))
+    return GDK_EVENT_STOP;
+  /* a text field's context menu */
+  if (keyval == GDK_KEY_Menu || (keyval == GDK_KEY_F10 && modifiers == GDK_SHIFT_MASK))
+    return GDK_EVENT_STOP;
+  /* the clipboard, which would carry a text from one visitor to the
+   * next; and the emoji chooser, which remembers the emoji it gave */
+  if (modifiers == GDK_CONTROL_MASK &&
+      (keyval == GDK_KEY_c || keyval == GDK_KEY_x || keyval == GDK_KEY_v ||
+       keyval == GDK_KEY_Insert || keyval == GDK_KEY_period || keyval == GDK_KEY_semicolon))
+    return GDK_EVENT_STOP;
+  if (modifiers == GDK_SHIFT_MASK && (keyval == GDK_KEY_Insert || keyval == GDK_KEY_Delete))
+    return GDK_EVENT_STOP;
+  if (modifiers == (GDK_CONTROL_MASK | GDK_SHIFT_MASK) &&
+      (keyval == GDK_KEY_C || keyval == GDK_KEY_V || keyval == GDK_KEY_X))
+    return GDK_EVENT_STOP;
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* A right click or a long press would open a text field's or a label's
+ * menu, with Copy and Paste between one visitor and the next. */
+static void
+secondary_pressed_cb (GtkGesture *gesture)
+{
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static gboolean
+activate_link_cb (GtkLabel   *label,
+                  const char *uri,
+                  gpointer    user_data)
+{
+  /* handled: nothing opens another program on a kiosk */
+  return TRUE;
+}
+
+/* What stays on a kiosk's labels: nothing that selects, or opens
+ * another program. (Text fields keep their clipboard actions, which
+ * GtkText turns on and off itself as the selection changes; the keys
+ * and the menu that reach them are kept from the visitor instead.) */
+static void
+lock_down (GtkWidget *widget)
+{
+  /* No page shows a link or a selectable text today; a theme's text
+   * that brought one would still open nothing. */
+  if (GTK_IS_LABEL (widget) && g_object_get_data (G_OBJECT (widget), "ww-locked-down") == NULL)
+    {
+      gtk_label_set_selectable (GTK_LABEL (widget), FALSE);
+      g_signal_connect (widget, "activate-link", G_CALLBACK (activate_link_cb), NULL);
+      g_object_set_data (G_OBJECT (widget), "ww-locked-down", GINT_TO_POINTER (TRUE));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    lock_down (child);
+}
+
+static gboolean
+has_keyboard (WwWindow *self)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
+
+  return seat != NULL && (gdk_seat_get_capabilities (seat) & GDK_SEAT_CAPABILITY_KEYBOARD) != 0;
+}
+
+static void
+focus_changed_cb (WwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean typing = focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus));
+  GtkWidget *keyboard = gtk_revealer_get_child (self->keyboard_revealer);
+  gboolean show;
+
+  if (!self->kiosk)
+    return;
+
+  if (focus != NULL)
+    lock_down (focus);
+
+  show = keyboard != NULL && typing &&
+         (self->keyboard_mode == WW_KEYBOARD_MODE_ALWAYS ||
+          (self->keyboard_mode == WW_KEYBOARD_MODE_AUTO && !has_keyboard (self)));
+  if (show && ww_keyboard_get_target (WW_KEYBOARD (keyboard)) != focus)
+    {
+      ww_keyboard_reset (WW_KEYBOARD (keyboard));
+      ww_keyboard_set_target (WW_KEYBOARD (keyboard), focus);
+    }
+  /* a tap on a key keeps the focus where it was, so leaving the field
+   * is the only way the keyboard goes */
+  else if (!show && keyboard != NULL)
+    ww_keyboard_set_target (WW_KEYBOARD (keyboard), NULL);
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, show);
+}
+
+static void
+keyboard_hide_requested_cb (WwWindow *self)
+{
+  GtkWidget *keyboard = gtk_revealer_get_child (self->keyboard_revealer);
+
+  ww_keyboard_set_target (WW_KEYBOARD (keyboard), NULL);
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, FALSE);
+}
+
+static void
+page_shown_cb (WwWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (!self->kiosk)
+    return;
+
+  lock_down (GTK_WIDGET (self->stack));
+  /* Away from the welcome page someone is using the screen, however
+   * they got there; the idle clock runs from now. */
+  if (g_strcmp0 (page, "welcome") != 0 && g_strcmp0 (page, "loading") != 0 &&
+      g_strcmp0 (page, "problem") != 0)
+    note_input (self);
+}
+
+static gboolean
+ww_window_close_request (GtkWindow *window)
+{
+  WwWindow *self = WW_WINDOW (window);
+
+  /* a kiosk stays; its administrator stops the service */
+  if (self->kiosk)
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (ww_window_parent_class)->close_request (window);
+}
+
+static void
+focus_visible_changed_cb (WwWindow *self)
+{
+  /* where the focus is, is always shown on a kiosk */
+  if (self->kiosk && !gtk_window_get_focus_visible (GTK_WINDOW (self)))
+    gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+}
+
+static void
+set_up_kiosk (WwWindow *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+  GtkWidget *keyboard;
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
+  gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
+  gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, FALSE);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
+  gtk_window_fullscreen (GTK_WINDOW (self));
+  /* the whole screen also where no compositor or window manager
+   * carries out the fullscreen request */
+  {
+    GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+    g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+
+    if (monitor != NULL)
+      {
+        GdkRectangle geometry;
+
+        gdk_monitor_get_geometry (monitor, &geometry);
+        gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
+      }
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->large_text_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->contrast_button), TRUE);
+  gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "event", G_CALLBACK (input_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (secondary_pressed_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_long_press_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (secondary_pressed_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  keyboard = ww_keyboard_new ();
+  g_signal_connect_swapped (keyboard, "hide-requested", G_CALLBACK (keyboard_hide_requested_cb), self);
+  gtk_revealer_set_child (self->keyboard_revealer, keyboard);
+
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
+  g_signal_connect (self, "notify::focus-visible", G_CALLBACK (focus_visible_changed_cb), NULL);
+  lock_down (GTK_WIDGET (self));
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -431,12 +877,9 @@ load_cb (GObject      *object,
 
   self->engine = g_steal_pointer (&data->engine);
   self->directory = g_steal_pointer (&data->directory);
-  self->loaded = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
-
+  self->n_sample = data->n_sample;
+  show_directory (self);
   plugins = ww_plugin_engine_get_plugins (self->engine);
-  ww_home_page_set_plugins (self->home_page, plugins);
-  ww_results_page_set_directory (self->results_page, self->directory, self->engine);
 
   if (ww_directory_get_recovered_path (self->directory) != NULL)
     {
@@ -464,12 +907,7 @@ load_cb (GObject      *object,
                               _("There are no listings yet. An administrator can add them "
                                 "with “wegwijzer-admin import”."));
 
-  gtk_revealer_set_reveal_child (self->sample_revealer, data->n_sample > 0);
-
-  g_ptr_array_set_size (self->history, 0);
-  gtk_stack_set_visible_child_name (self->stack, "home");
-  update_chrome (self);
-  ww_home_page_focus (self->home_page);
+  show_start (self, self->kiosk ? "welcome" : "home");
 
   if (g_getenv ("WEGWIJZER_STARTUP_PROBE") != NULL)
     {
@@ -548,8 +986,12 @@ ww_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->relay_client != NULL)
     ww_relay_client_stop_sender (self->relay_client);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
   if (self->stack != NULL)
-    g_signal_handlers_disconnect_by_func (self->stack, visible_page_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->stack, visible_page_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->stack, page_shown_cb, self);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WW_TYPE_WINDOW);
 
@@ -569,6 +1011,7 @@ ww_window_finalize (GObject *object)
   g_clear_pointer (&self->notices, g_ptr_array_unref);
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->plugin_path, g_strfreev);
+  g_clear_pointer (&self->languages, g_strfreev);
 
   G_OBJECT_CLASS (ww_window_parent_class)->finalize (object);
 }
@@ -622,12 +1065,14 @@ ww_window_class_init (WwWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = ww_window_dispose;
   object_class->finalize = ww_window_finalize;
   object_class->get_property = ww_window_get_property;
   object_class->set_property = ww_window_set_property;
   widget_class->map = ww_window_map;
+  window_class->close_request = ww_window_close_request;
 
   properties [PROP_DB_PATH] =
     g_param_spec_string ("db-path", NULL, NULL, NULL,
@@ -644,6 +1089,17 @@ ww_window_class_init (WwWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/nl/wegwijzer/Wegwijzer/ww-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, quick_exit_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, large_text_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, contrast_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, idle_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, idle_countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, still_here_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, keyboard_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, welcome_box);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, home_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, window_title);
@@ -660,10 +1116,13 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, info_page_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, book_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, home_check_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, still_here_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.quick-exit", NULL, quick_exit_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.home", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -672,6 +1131,8 @@ ww_window_class_init (WwWindowClass *klass)
 static void
 ww_window_init (WwWindow *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->history = g_ptr_array_new_with_free_func (g_free);
@@ -679,10 +1140,38 @@ ww_window_init (WwWindow *self)
 
   ww_gui_set_accessible_label (GTK_WIDGET (self->back_button), _("Back"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->home_button), _("Start page"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->quick_exit_button), _("Quick exit"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->large_text_button), _("Larger text"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->contrast_button), _("High contrast"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->start_button), _("Start"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->still_here_button), _("I am still here"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->quick_exit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Clears everything and goes back to a neutral screen. "
+                                    "Escape pressed three times does the same."),
+                                  -1);
+  gtk_widget_set_can_target (GTK_WIDGET (self->idle_revealer), FALSE);
+
+  /* before any widget, so that no text field keeps Escape to itself */
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  self->languages = g_strdupv ((char **) ww_language_get_translated ());
+  self->welcome_languages = WW_LANGUAGE_BAR (ww_language_bar_new ((const char *const *) self->languages));
+  gtk_box_append (self->welcome_box, GTK_WIDGET (self->welcome_languages));
+  g_signal_connect_swapped (self->welcome_languages, "language-chosen",
+                            G_CALLBACK (language_chosen_cb), self);
+  ww_home_page_set_languages (self->home_page, (const char *const *) self->languages);
+  g_signal_connect_swapped (self->home_page, "language-chosen",
+                            G_CALLBACK (language_chosen_cb), self);
 
   gtk_stack_set_visible_child_name (self->stack, "loading");
   g_signal_connect_swapped (self->stack, "notify::visible-child",
                             G_CALLBACK (visible_page_changed_cb), self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child",
+                            G_CALLBACK (page_shown_cb), self);
   update_chrome (self);
 }
 
@@ -694,6 +1183,132 @@ ww_window_new (WwApplication *application,
                        "application", application,
                        "db-path", db_path,
                        NULL);
+}
+
+/**
+ * ww_window_new_successor:
+ * @previous: the window this one takes the place of
+ * @page: "welcome" or "home": where it starts
+ *
+ * A new window, in the language now in use, with nothing of what was
+ * shown or typed in @previous: only the loaded plugins and directory,
+ * the outbox and the relay are handed on, and the settings. @previous
+ * is then to be destroyed.
+ */
+WwWindow *
+ww_window_new_successor (WwWindow   *previous,
+                         const char *page)
+{
+  WwWindow *self;
+
+  g_return_val_if_fail (WW_IS_WINDOW (previous), NULL);
+  g_return_val_if_fail (page != NULL, NULL);
+
+  self = g_object_new (WW_TYPE_WINDOW,
+                       "application", gtk_window_get_application (GTK_WINDOW (previous)),
+                       "db-path", previous->db_path,
+                       NULL);
+  ww_window_set_plugin_path (self, (const char *const *) previous->plugin_path);
+  ww_window_set_languages (self, (const char *const *) previous->languages);
+  ww_window_set_idle_times (self, previous->idle_timeout_ms, previous->idle_warning_ms);
+  ww_window_set_keyboard_mode (self, previous->keyboard_mode);
+  if (previous->kiosk)
+    ww_window_set_kiosk (self);
+
+  if (previous->outbox != NULL && previous->relay_client != NULL)
+    {
+      /* the sender goes on sending for the new window */
+      self->outbox = g_steal_pointer (&previous->outbox);
+      self->relay_client = g_steal_pointer (&previous->relay_client);
+      ww_provider_page_set_can_book (self->provider_page, TRUE);
+      ww_home_page_set_can_check (self->home_page, TRUE);
+    }
+
+  if (previous->loaded)
+    {
+      self->engine = g_object_ref (previous->engine);
+      self->directory = g_object_ref (previous->directory);
+      self->n_sample = previous->n_sample;
+      /* nothing to load: map() must not start again */
+      self->cancellable = g_cancellable_new ();
+      show_directory (self);
+      show_start (self, page);
+    }
+
+  return self;
+}
+
+void
+ww_window_set_kiosk (WwWindow *self)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+
+  if (self->kiosk)
+    return;
+
+  self->kiosk = TRUE;
+  set_up_kiosk (self);
+}
+
+gboolean
+ww_window_get_kiosk (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), FALSE);
+
+  return self->kiosk;
+}
+
+void
+ww_window_set_idle_times (WwWindow *self,
+                          guint     timeout_ms,
+                          guint     warning_ms)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+
+  self->idle_timeout_ms = timeout_ms;
+  self->idle_warning_ms = warning_ms;
+  hide_idle_warning (self);
+  if (self->touched)
+    schedule_idle_check (self, timeout_ms);
+}
+
+void
+ww_window_set_languages (WwWindow          *self,
+                         const char *const *codes)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+
+  g_strfreev (self->languages);
+  self->languages = g_strdupv ((char **) codes);
+  ww_language_bar_set_languages (self->welcome_languages, codes);
+  ww_home_page_set_languages (self->home_page, codes);
+}
+
+void
+ww_window_set_keyboard_mode (WwWindow       *self,
+                             WwKeyboardMode  mode)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+
+  self->keyboard_mode = mode;
+  focus_changed_cb (self);
+}
+
+GtkWidget *
+ww_window_get_keyboard (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->keyboard_revealer)
+         ? gtk_revealer_get_child (self->keyboard_revealer) : NULL;
+}
+
+gboolean
+ww_window_get_idle_warning_shown (WwWindow *self)
+{
+  g_return_val_if_fail (WW_IS_WINDOW (self), FALSE);
+
+  return self->warning_since != 0;
 }
 
 void

@@ -26,6 +26,7 @@
 #include "ww-gui-util.h"
 #include "ww-qr-code.h"
 #include "ww-info-view.h"
+#include "ww-language.h"
 #include "ww-provider-page.h"
 #include "ww-results-page.h"
 #include "ww-window.h"
@@ -55,6 +56,8 @@ typedef struct {
   char       *tmpdir;
   char       *db_path;
   WwWindow   *window;  /* owned by GTK, as every toplevel is */
+  gboolean    kiosk;   /* open_window() opens a kiosk */
+  guint       idle_ms; /* and its idle times, both this long */
 
   /* a stand-in for wegwijzer-relay, for the booking tests */
   SoupServer *relay;
@@ -491,6 +494,11 @@ open_window (Fixture           *f,
   /* The six themes of the build tree and nothing else, whatever is
    * installed on the machine. */
   ww_window_set_plugin_path (f->window, plugin_path ? plugin_path : build_plugins);
+  if (f->kiosk)
+    {
+      ww_window_set_kiosk (f->window);
+      ww_window_set_idle_times (f->window, f->idle_ms, f->idle_ms);
+    }
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -2657,6 +2665,453 @@ test_check_hidden_without_relay (Fixture       *f,
   g_assert_false (gtk_widget_get_mapped (button));
 }
 
+/* Kiosk ---------------------------------------------------------------------- */
+
+/* What a visitor typed into the search and the booking form, and must
+ * not find again after a reset. */
+#define CANARY_SEARCH "kanarie7f3a"
+
+static void
+open_kiosk (Fixture *f,
+            guint    idle_ms)
+{
+  f->kiosk = TRUE;
+  f->idle_ms = idle_ms;
+  open_window_with_relay (f);
+  wait_for (f, ww_window_get_loaded (f->window) && is_on_page (f, "welcome"));
+}
+
+static void
+start_visit (Fixture *f)
+{
+  click (get_control (get_page (f, "welcome"), GTK_TYPE_BUTTON, "Start"));
+  wait_until_home (f);
+}
+
+/* After a reset or a language switch the application shows a new
+ * window in place of the one the test had; @replaced is only compared. */
+static void
+follow_window (Fixture  *f,
+               WwWindow *replaced)
+{
+  wait_for (f, ww_application_get_window (application) != NULL &&
+               ww_application_get_window (application) != replaced);
+  f->window = ww_application_get_window (application);
+  wait_for (f, gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+}
+
+/* no reset has made a new window (the tests' first window is their
+ * own, not the application's) */
+static void
+assert_not_replaced (Fixture  *f,
+                     WwWindow *window)
+{
+  WwWindow *shown = ww_application_get_window (application);
+
+  g_assert_true (shown == NULL || shown == window);
+  g_assert_true (f->window == window && gtk_widget_get_mapped (GTK_WIDGET (window)));
+}
+
+/* A search and a booking form with the canary in them, large text on. */
+static void
+fill_in_a_visit (Fixture *f)
+{
+  gtk_editable_set_text (get_search_entry (get_page (f, "home")), CANARY_SEARCH);
+  wait_for (f, is_on_page (f, "results"));
+  g_assert_cmpstr (gtk_editable_get_text (get_search_entry (get_page (f, "results"))), ==, CANARY_SEARCH);
+  gtk_editable_set_text (get_search_entry (get_page (f, "results")), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL));
+  wait_until_home (f);
+
+  open_booking_form (f);
+  fill_booking_form (f);
+  g_action_group_activate_action (G_ACTION_GROUP (application), "large-text", NULL);
+  g_assert_true (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (application),
+                                                                         "large-text")));
+  /* the search text again, on the results page the visitor can go back to */
+  gtk_editable_set_text (get_search_entry (get_page (f, "results")), CANARY_SEARCH);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  gsize needle_length = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+
+  /* byte by byte: a database file is full of NULs */
+  for (gsize i = 0; i + needle_length <= length; i++)
+    if (memcmp (contents + i, needle, needle_length) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* the files below @dir that hold @needle, into @found */
+static void
+find_in_files (const char *dir,
+               const char *needle,
+               GPtrArray  *found)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (handle == NULL)
+    return;
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        find_in_files (path, needle, found);
+      else if (file_contains (path, needle))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+/* Neither canary in any widget of the window, shown or not, nor in any
+ * file the program could have written: the test's folder, HOME and the
+ * XDG folders (G_TEST_OPTION_ISOLATE_DIRS made them this test's own). */
+static void
+assert_visit_forgotten (Fixture *f)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  const char *const canaries[] = { CANARY_NAME, CANARY_SEARCH, "1234 5678" };
+  const char *const dirs[] = {
+    f->tmpdir, g_get_home_dir (), g_get_user_data_dir (), g_get_user_cache_dir (),
+    g_get_user_config_dir (), g_get_user_state_dir (), g_get_user_runtime_dir (),
+  };
+
+  collect_held_texts (GTK_WIDGET (f->window), texts);
+  g_assert_cmpuint (texts->len, >, 20);
+  for (guint c = 0; c < G_N_ELEMENTS (canaries); c++)
+    {
+      for (guint i = 0; i < texts->len; i++)
+        if (strstr (g_ptr_array_index (texts, i), canaries[c]) != NULL)
+          g_error ("“%s” is still in the window: “%s”", canaries[c], (char *) g_ptr_array_index (texts, i));
+
+      for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+        {
+          g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+          find_in_files (dirs[d], canaries[c], found);
+          if (found->len > 0)
+            g_error ("“%s” is still in %s", canaries[c], (char *) g_ptr_array_index (found, 0));
+        }
+    }
+}
+
+static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_clipboard (Fixture *f)
+{
+  GdkClipboard *clipboard = gdk_display_get_clipboard (gdk_display_get_default ());
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, &text);
+  wait_for (f, text != NULL);
+  return text;
+}
+
+/* Everything goes back to the start: the page, every text, the
+ * language, large text, the clipboard; and the old window is gone. */
+static void
+assert_reset (Fixture    *f,
+              WwWindow   *before,
+              const char *language)
+{
+  g_autofree char *clipboard = NULL;
+
+  g_assert_true (f->window != before);
+  g_assert_true (ww_window_get_kiosk (f->window));
+  wait_for (f, is_on_page (f, "welcome"));
+  g_assert_cmpstr (ww_language_get_current (), ==, language);
+  g_assert_false (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (application),
+                                                                          "large-text")));
+  g_assert_false (ww_window_get_idle_warning_shown (f->window));
+  clipboard = read_clipboard (f);
+  g_assert_cmpstr (clipboard, ==, "");
+  assert_visit_forgotten (f);
+}
+
+static GtkEventController *
+get_key_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        return controller;
+    }
+
+  g_error ("the window has no key controller");
+}
+
+/* as GTK hands a key press to the window, before any widget */
+static gboolean
+press_key_with (Fixture         *f,
+                guint            keyval,
+                GdkModifierType  state)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (get_key_controller (GTK_WIDGET (f->window)), "key-pressed",
+                         keyval, 0, state, &handled);
+  return handled;
+}
+
+static gboolean
+press_key (Fixture *f,
+           guint    keyval)
+{
+  return press_key_with (f, keyval, 0);
+}
+
+static void
+test_kiosk_lockdown (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkEditable *entry;
+
+  open_kiosk (f, 0);
+  g_assert_false (gtk_window_get_decorated (GTK_WINDOW (f->window)));
+  g_assert_false (gtk_window_get_deletable (GTK_WINDOW (f->window)));
+  g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (f->window)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "kiosk"));
+
+  /* closing is refused */
+  gtk_window_close (GTK_WINDOW (f->window));
+  assert_not_replaced (f, f->window);
+
+  /* the discreet first screen: its name, and nothing about what it lists */
+  {
+    g_autoptr(GPtrArray) texts = dup_label_texts (get_page (f, "welcome"));
+    g_autofree char *joined = join_texts (texts);
+    g_autofree char *all = g_utf8_strdown (joined, -1);
+
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Wegwijzer");
+    assert_label_shown (texts, "Wegwijzer");
+    g_assert_null (strstr (all, "sex"));
+  }
+
+  /* Neither the keys nor the menu that would copy a text to the
+   * clipboard, or paste one from it, reach a text field. */
+  start_visit (f);
+  entry = get_search_entry (get_page (f, "home"));
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  {
+    static const struct { guint keyval; GdkModifierType state; } keys[] = {
+      { GDK_KEY_c, GDK_CONTROL_MASK }, { GDK_KEY_x, GDK_CONTROL_MASK },
+      { GDK_KEY_v, GDK_CONTROL_MASK }, { GDK_KEY_Insert, GDK_CONTROL_MASK },
+      { GDK_KEY_Insert, GDK_SHIFT_MASK }, { GDK_KEY_Delete, GDK_SHIFT_MASK },
+      { GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK }, { GDK_KEY_V, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+      { GDK_KEY_period, GDK_CONTROL_MASK }, { GDK_KEY_semicolon, GDK_CONTROL_MASK },
+      { GDK_KEY_Menu, 0 }, { GDK_KEY_F10, GDK_SHIFT_MASK },
+      { GDK_KEY_I, GDK_CONTROL_MASK | GDK_SHIFT_MASK }, { GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_test_message ("key %s with modifiers %x", gdk_keyval_name (keys[i].keyval), keys[i].state);
+        g_assert_true (press_key_with (f, keys[i].keyval, keys[i].state));
+      }
+    /* typing, and the keys that move in the text, still reach it */
+    g_assert_false (press_key (f, GDK_KEY_a));
+    g_assert_false (press_key_with (f, GDK_KEY_a, GDK_CONTROL_MASK));
+    g_assert_false (press_key (f, GDK_KEY_BackSpace));
+  }
+
+  /* a right click or a long press anywhere is the window's, before
+   * any text field or label sees it */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+    guint secondary = 0;
+    guint long_press = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
+          continue;
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          secondary++;
+        if (GTK_IS_GESTURE_LONG_PRESS (controller))
+          long_press++;
+      }
+    g_assert_cmpuint (secondary, ==, 1);
+    g_assert_cmpuint (long_press, ==, 1);
+  }
+}
+
+static void
+test_kiosk_idle_reset (Fixture       *f,
+                       gconstpointer  data)
+{
+  WwWindow *before;
+  WwWindow *old_window;
+  const char *language = ww_language_get_current ();
+
+  /* the clock starts once the visit is filled in, however long that
+   * takes on a busy machine */
+  open_kiosk (f, 0);
+  start_visit (f);
+  fill_in_a_visit (f);
+  ww_window_set_idle_times (f->window, 300, 300);
+  g_assert_false (ww_window_get_idle_warning_shown (f->window));
+
+  /* the question comes first, and a touch on "I am still here" keeps
+   * everything */
+  wait_for (f, ww_window_get_idle_warning_shown (f->window));
+  {
+    GtkWidget *question = find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, has_text_label_cb,
+                                       (gpointer) "Are you still there?");
+    g_autoptr(GPtrArray) texts = NULL;
+
+    g_assert_nonnull (question);
+    wait_for (f, gtk_widget_get_mapped (question));
+    texts = dup_label_texts (GTK_WIDGET (f->window));
+    assert_label_contains (texts, "this screen starts again");
+  }
+  click (get_control (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "I am still here"));
+  g_assert_false (ww_window_get_idle_warning_shown (f->window));
+  g_assert_true (is_on_page (f, "booking"));
+
+  /* then nobody answers */
+  before = f->window;
+  old_window = f->window;
+  g_object_add_weak_pointer (G_OBJECT (old_window), (gpointer *) &old_window);
+  wait_for (f, ww_window_get_idle_warning_shown (f->window));
+  follow_window (f, before);
+  /* the old window, with its widgets, is gone from memory */
+  wait_for (f, old_window == NULL);
+  assert_reset (f, before, language);
+}
+
+static void
+test_kiosk_quick_exit_button (Fixture       *f,
+                              gconstpointer  data)
+{
+  WwWindow *before;
+  GtkWidget *button;
+
+  open_kiosk (f, 0);
+  start_visit (f);
+  fill_in_a_visit (f);
+
+  /* in the same place on every page */
+  button = get_header_button (f, "win.quick-exit");
+  g_assert_true (gtk_widget_get_mapped (button));
+  before = f->window;
+  click (button);
+  /* at once: the new window is there before the main loop runs */
+  g_assert_true (ww_application_get_window (application) != before);
+  follow_window (f, before);
+  assert_reset (f, before, ww_language_get_current ());
+  g_assert_true (gtk_widget_get_mapped (get_header_button (f, "win.quick-exit")));
+}
+
+static void
+test_kiosk_quick_exit_keys (Fixture       *f,
+                            gconstpointer  data)
+{
+  WwWindow *before;
+
+  open_kiosk (f, 0);
+  start_visit (f);
+  fill_in_a_visit (f);
+  before = f->window;
+
+  /* twice, then another key: not yet */
+  g_assert_false (press_key (f, GDK_KEY_Escape));
+  g_assert_false (press_key (f, GDK_KEY_Escape));
+  g_assert_false (press_key (f, GDK_KEY_a));
+  g_assert_false (press_key (f, GDK_KEY_Escape));
+  assert_not_replaced (f, before);
+  g_assert_true (is_on_page (f, "booking"));
+
+  /* the inspector's keys and the context menu's go nowhere on a kiosk */
+  g_assert_true (press_key_with (f, GDK_KEY_I, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (press_key_with (f, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (press_key (f, GDK_KEY_Menu));
+  g_assert_true (press_key_with (f, GDK_KEY_F10, GDK_SHIFT_MASK));
+  g_assert_false (press_key_with (f, GDK_KEY_a, GDK_CONTROL_MASK));
+  assert_not_replaced (f, before);
+
+  g_assert_false (press_key (f, GDK_KEY_Escape));
+  g_assert_false (press_key (f, GDK_KEY_Escape));
+  g_assert_true (press_key (f, GDK_KEY_Escape));
+  follow_window (f, before);
+  assert_reset (f, before, ww_language_get_current ());
+}
+
+static void
+test_kiosk_language_switch (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *start_language = ww_language_get_current ();
+  WwWindow *before;
+  g_autoptr(GPtrArray) texts = NULL;
+  GtkButton *tile;
+
+  open_kiosk (f, 0);
+  before = f->window;
+
+  /* from the first screen, each language in its own name */
+  click (get_control (get_page (f, "welcome"), GTK_TYPE_BUTTON, "Română"));
+  follow_window (f, before);
+  wait_until_home (f);
+  g_assert_cmpstr (ww_language_get_current (), ==, "ro");
+
+  texts = dup_label_texts (get_page (f, "home"));
+  /* the program's own words, from po/ro.po */
+  assert_label_shown (texts, "Găsiți un furnizor");
+  g_assert_null (find_text_containing (texts, "Find a provider"));
+  /* and the theme's, from its plugin */
+  tile = get_theme_tile (f, "care");
+  g_assert_cmpstr (ww_gui_get_accessible_label (GTK_WIDGET (tile)), ==, "Sănătate și îngrijire");
+  /* the title stays discreet in every language */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Wegwijzer");
+
+  /* and the home page switches too, to Ukrainian */
+  before = f->window;
+  click (get_control (get_page (f, "home"), GTK_TYPE_BUTTON, "Українська"));
+  follow_window (f, before);
+  wait_until_home (f);
+  g_assert_cmpstr (ww_language_get_current (), ==, "uk");
+
+  /* a reset goes back to the language the kiosk starts in */
+  before = f->window;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.quick-exit", NULL));
+  follow_window (f, before);
+  g_assert_cmpstr (ww_language_get_current (), ==, start_language);
+  texts = dup_label_texts (get_page (f, "welcome"));
+  assert_label_shown (texts, "Start");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2741,6 +3196,11 @@ main (int   argc,
   ADD_TEST ("/gui/problem/empty-directory", test_problem_empty_directory);
   ADD_TEST ("/gui/problem/unopenable", test_problem_unopenable);
   ADD_TEST ("/gui/problem/read-only", test_problem_read_only);
+  ADD_TEST ("/gui/kiosk/lockdown", test_kiosk_lockdown);
+  ADD_TEST ("/gui/kiosk/idle-reset", test_kiosk_idle_reset);
+  ADD_TEST ("/gui/kiosk/quick-exit-button", test_kiosk_quick_exit_button);
+  ADD_TEST ("/gui/kiosk/quick-exit-keys", test_kiosk_quick_exit_keys);
+  ADD_TEST ("/gui/kiosk/language-switch", test_kiosk_language_switch);
 
 #undef ADD_TEST
 
