@@ -139,10 +139,16 @@ set_up_window (WwApplication *self,
   ww_window_set_languages (window, (const char *const *) languages);
   if (self->settings != NULL)
     {
+      double latitude, longitude;
+
       ww_window_set_idle_times (window,
                                 g_settings_get_uint (self->settings, "idle-timeout") * 1000,
                                 g_settings_get_uint (self->settings, "idle-warning") * 1000);
       ww_window_set_keyboard_mode (window, g_settings_get_enum (self->settings, "on-screen-keyboard"));
+      /* (0, 0), in the Atlantic, is the schema's "not set" */
+      g_settings_get (self->settings, "location", "(dd)", &latitude, &longitude);
+      if (latitude != 0.0 || longitude != 0.0)
+        ww_window_set_location (window, latitude, longitude);
     }
   else
     {

@@ -27,6 +27,9 @@ struct _WwResultsPage
   WwPlugin        *theme;
   GtkNoSelection  *selection;
   GHashTable      *filters;        /* code → GtkToggleButton */
+  gboolean         has_location;   /* where this screen stands is known */
+  double           latitude;
+  double           longitude;
   char            *searched_text;  /* the text of the last search */
   gint64           search_started;
 
@@ -53,6 +56,9 @@ enum {
 
 static guint signals [N_SIGNALS];
 
+/* a walk or a short ride from the screen */
+#define NEAR_HERE_KM 5.0
+
 static void
 run_search (WwResultsPage *self)
 {
@@ -78,6 +84,8 @@ run_search (WwResultsPage *self)
         continue;
       if (g_strcmp0 (key, "open-now") == 0)
         ww_query_set_open_now (query, TRUE);
+      else if (g_strcmp0 (key, "near-here") == 0)
+        ww_query_set_near (query, self->latitude, self->longitude, NEAR_HERE_KM);
       else
         ww_query_add_attribute (query, key);
     }
@@ -233,6 +241,8 @@ rebuild_filters (WwResultsPage *self)
   g_hash_table_remove_all (self->filters);
 
   add_filter (self, "open-now", _("Open now"));
+  if (self->has_location)
+    add_filter (self, "near-here", _("Near here"));
 
   /* a theme's own facets, or every friendly fact when searching all */
   facets = self->theme != NULL ? ww_plugin_get_facets (self->theme) : ww_attribute_get_all ();
@@ -263,6 +273,20 @@ rebuild_info_links (WwResultsPage *self)
       g_signal_connect (button, "clicked", G_CALLBACK (info_clicked_cb), self);
       gtk_box_append (self->info_box, button);
     }
+}
+
+/* "Near here": listings within NEAR_HERE_KM of the screen, nearest first. */
+void
+ww_results_page_set_location (WwResultsPage *self,
+                              double         latitude,
+                              double         longitude)
+{
+  g_return_if_fail (WW_IS_RESULTS_PAGE (self));
+
+  self->has_location = latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180;
+  self->latitude = latitude;
+  self->longitude = longitude;
+  rebuild_filters (self);
 }
 
 void

@@ -27,4 +27,9 @@ gboolean         ww_results_page_get_busy      (WwResultsPage  *self);
 GtkToggleButton *ww_results_page_get_filter    (WwResultsPage  *self,
                                                 const char     *code);
 
+/* where this screen stands, for the "Near here" filter */
+void ww_results_page_set_location (WwResultsPage *self,
+                                   double         latitude,
+                                   double         longitude);
+
 G_END_DECLS

@@ -46,6 +46,9 @@ struct _WwWindow
   guint                 idle_timeout_ms;
   guint                 idle_warning_ms;
   WwKeyboardMode        keyboard_mode;
+  gboolean              has_location;
+  double                latitude;
+  double                longitude;
   gboolean              touched;       /* any input since the window was made */
   gint64                last_input;
   gint64                warning_since; /* 0: no warning shown */
@@ -124,6 +127,18 @@ show_notice (WwWindow   *self,
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   g_ptr_array_add (self->notices, g_strdup (text));
+}
+
+/* On the start page typing goes to the search; a kiosk waits for the
+ * visitor to tap it, so that its keyboard does not cover the page
+ * before anyone asked for it. */
+static void
+focus_home (WwWindow *self)
+{
+  if (self->kiosk)
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  else
+    ww_home_page_focus (self->home_page);
 }
 
 static void
@@ -271,7 +286,7 @@ booking_done_cb (WwWindow *self)
   ww_booking_page_clear (self->booking_page);
   ww_home_page_reset (self->home_page);
   go_to (self, "home");
-  ww_home_page_focus (self->home_page);
+  focus_home (self);
 }
 
 /* The check page, as if reached from the start page: "back" leads
@@ -315,7 +330,7 @@ check_done_cb (WwWindow *self)
 {
   ww_home_page_reset (self->home_page);
   go_to (self, "home");
-  ww_home_page_focus (self->home_page);
+  focus_home (self);
 }
 
 /* Whichever way the check page is left (back, the start page, Done),
@@ -399,7 +414,7 @@ show_start (WwWindow   *self,
   gtk_stack_set_visible_child_name (self->stack, page);
   update_chrome (self);
   if (g_str_equal (page, "home"))
-    ww_home_page_focus (self->home_page);
+    focus_home (self);
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->start_button));
 }
@@ -410,7 +425,7 @@ static void
 start_clicked_cb (WwWindow *self)
 {
   go_to (self, "home");
-  ww_home_page_focus (self->home_page);
+  focus_home (self);
 }
 
 static WwApplication *
@@ -1212,6 +1227,8 @@ ww_window_new_successor (WwWindow   *previous,
   ww_window_set_languages (self, (const char *const *) previous->languages);
   ww_window_set_idle_times (self, previous->idle_timeout_ms, previous->idle_warning_ms);
   ww_window_set_keyboard_mode (self, previous->keyboard_mode);
+  if (previous->has_location)
+    ww_window_set_location (self, previous->latitude, previous->longitude);
   if (previous->kiosk)
     ww_window_set_kiosk (self);
 
@@ -1292,6 +1309,19 @@ ww_window_set_keyboard_mode (WwWindow       *self,
 
   self->keyboard_mode = mode;
   focus_changed_cb (self);
+}
+
+void
+ww_window_set_location (WwWindow *self,
+                        double    latitude,
+                        double    longitude)
+{
+  g_return_if_fail (WW_IS_WINDOW (self));
+
+  self->has_location = TRUE;
+  self->latitude = latitude;
+  self->longitude = longitude;
+  ww_results_page_set_location (self->results_page, latitude, longitude);
 }
 
 GtkWidget *

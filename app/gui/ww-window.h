@@ -41,6 +41,10 @@ void            ww_window_set_languages      (WwWindow          *self,
                                               const char *const *codes);
 void            ww_window_set_keyboard_mode  (WwWindow       *self,
                                               WwKeyboardMode  mode);
+/* where the screen stands, for "Near here" */
+void            ww_window_set_location       (WwWindow      *self,
+                                              double         latitude,
+                                              double         longitude);
 /* the on-screen keyboard while it is shown, else %NULL */
 GtkWidget      *ww_window_get_keyboard       (WwWindow      *self);
 /* Plugins are looked for on @search_path instead of the default one;

@@ -26,6 +26,7 @@
 #include "ww-gui-util.h"
 #include "ww-qr-code.h"
 #include "ww-info-view.h"
+#include "ww-keyboard.h"
 #include "ww-language.h"
 #include "ww-provider-page.h"
 #include "ww-results-page.h"
@@ -3112,6 +3113,287 @@ test_kiosk_language_switch (Fixture       *f,
   assert_label_shown (texts, "Start");
 }
 
+static void
+test_kiosk_keyboard (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *text;
+  GtkWidget *keyboard;
+
+  open_kiosk (f, 0);
+  /* Xvfb has a keyboard; a kiosk's touch screen has none */
+  ww_window_set_keyboard_mode (f->window, WW_KEYBOARD_MODE_ALWAYS);
+  start_visit (f);
+  /* not before the visitor taps a field */
+  g_assert_null (ww_window_get_keyboard (f->window));
+
+  open_booking_form (f);
+  text = get_widget (get_control (get_page (f, "booking"), GTK_TYPE_ENTRY, "What name should they use?"),
+                     GTK_TYPE_TEXT);
+  gtk_widget_grab_focus (text);
+  keyboard = ww_window_get_keyboard (f->window);
+  g_assert_nonnull (keyboard);
+  wait_for (f, gtk_widget_get_mapped (keyboard));
+  g_assert_true (ww_keyboard_get_target (WW_KEYBOARD (keyboard)) == text);
+
+  /* its keys type into the field that has the focus, and keep it there */
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "Shift"));
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "M"));
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "i"));
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "Letters with accents"));
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "ë"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "Mië");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == text);
+
+  /* a button takes the focus: the keyboard goes */
+  gtk_widget_grab_focus (get_header_button (f, "win.quick-exit"));
+  g_assert_null (ww_window_get_keyboard (f->window));
+
+  /* and "never" means never */
+  ww_window_set_keyboard_mode (f->window, WW_KEYBOARD_MODE_NEVER);
+  gtk_widget_grab_focus (text);
+  g_assert_null (ww_window_get_keyboard (f->window));
+}
+
+static gboolean
+is_touch_target (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_DROP_DOWN (widget) ||
+         (GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget)) || GTK_IS_TEXT_VIEW (widget) ||
+         (GTK_IS_LIST_BOX_ROW (widget) && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)));
+}
+
+/* the shown targets below @widget smaller than a fingertip, into @small */
+static void
+collect_small_targets (GtkWidget *widget,
+                       GtkWidget *root,
+                       GString   *small)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (is_touch_target (widget))
+    {
+      int width = gtk_widget_get_width (widget);
+      int height = gtk_widget_get_height (widget);
+
+      if (width < 48 || height < 48)
+        {
+          g_string_append_printf (small, "\n  %d×%d “%s”: ", width, height,
+                                  ww_gui_get_accessible_label (widget) ?: "");
+          append_widget_path (small, widget, root);
+        }
+      /* a button's insides are not targets of their own */
+      if (!GTK_IS_LIST_BOX_ROW (widget))
+        return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_small_targets (child, root, small);
+}
+
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* until the window has been laid out and drawn as it is now */
+static void
+wait_for_frame (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+
+  gtk_widget_queue_resize (GTK_WIDGET (f->window));
+  wait_for (f, painted);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* On the page shown: every control named, every target at least 48 px. */
+static void
+assert_kiosk_page_usable (Fixture    *f,
+                          const char *page)
+{
+  g_autoptr(GString) small = g_string_new (NULL);
+
+  assert_controls_named (f, page);
+  wait_for_frame (f);
+  collect_small_targets (get_page (f, page), get_page (f, page), small);
+  collect_small_targets (get_header_bar (f), get_header_bar (f), small);
+  if (small->len > 0)
+    {
+      g_autofree char *message = g_strdup_printf ("on the page “%s”, too small to touch:%s", page, small->str);
+
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+}
+
+static void
+test_kiosk_touch_and_names (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(WwSearchResults) results = NULL;
+
+  open_kiosk (f, 0);
+  assert_kiosk_page_usable (f, "welcome");
+  start_visit (f);
+  assert_kiosk_page_usable (f, "home");
+  results = open_theme (f, "care");
+  assert_kiosk_page_usable (f, "results");
+  g_signal_emit_by_name (get_list_view (f), "activate", 0);
+  wait_for (f, is_on_page (f, "provider"));
+  assert_kiosk_page_usable (f, "provider");
+  click (get_control (get_page (f, "provider"), GTK_TYPE_BUTTON, "Ask for an appointment"));
+  wait_for (f, is_on_page (f, "booking"));
+  fill_booking_form (f);
+  wait_for (f, gtk_widget_get_mapped (get_control (get_page (f, "booking"), GTK_TYPE_ENTRY, "Phone number")));
+  assert_kiosk_page_usable (f, "booking");
+  continue_to_check (f);
+  wait_for (f, gtk_widget_get_mapped (get_consent (f)));
+  assert_kiosk_page_usable (f, "booking");
+}
+
+/* A program that stands in for a browser, a mail program, a dialler:
+ * anything a kiosk might hand a link to. It leaves a file behind. */
+static char *
+trap_launches (Fixture *f)
+{
+  static const char *const schemes[] = { "http", "https", "mailto", "tel", "sms", "file", NULL };
+  g_autofree char *applications = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *desktop_path = g_build_filename (applications, "ww-test-trap.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  g_autofree char *marker = g_build_filename (f->tmpdir, "launched", NULL);
+  g_autoptr(GString) desktop = g_string_new (NULL);
+  g_autoptr(GString) defaults = g_string_new ("[Default Applications]\n");
+  g_autoptr(GError) error = NULL;
+
+  g_string_append_printf (desktop, "[Desktop Entry]\nType=Application\nName=Trap\n"
+                          "Exec=/bin/sh -c 'echo %%u >> %s'\nMimeType=", marker);
+  for (guint i = 0; schemes[i] != NULL; i++)
+    {
+      g_string_append_printf (desktop, "x-scheme-handler/%s;", schemes[i]);
+      g_string_append_printf (defaults, "x-scheme-handler/%s=ww-test-trap.desktop\n", schemes[i]);
+    }
+  g_string_append_c (desktop, '\n');
+
+  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+  g_file_set_contents (desktop_path, desktop->str, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (mimeapps, defaults->str, -1, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&marker);
+}
+
+static guint
+count_visible_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint visible = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (window))
+        visible++;
+    }
+
+  return visible;
+}
+
+/* the sensitive buttons a visitor could press now, on the page shown
+ * and in the header bar (every tenth row of a long list, not all) */
+static void
+collect_pressable (GtkWidget *widget,
+                   GPtrArray *pressable)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget))
+    return;
+
+  if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+    {
+      g_ptr_array_add (pressable, widget);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_pressable (child, pressable);
+}
+
+/* The link trap works: a launch the program made would be seen. */
+static void
+test_kiosk_trap_catches (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *marker = trap_launches (f);
+  g_autoptr(GError) error = NULL;
+
+  g_app_info_launch_default_for_uri ("https://example.org/", NULL, &error);
+  g_assert_no_error (error);
+  wait_for (f, g_file_test (marker, G_FILE_TEST_EXISTS));
+}
+
+/* A visitor presses whatever there is to press, 300 times over, seeded
+ * so that a failure can be replayed: no second window (no dialog) ever
+ * opens, and no other program is started. */
+static void
+test_kiosk_nothing_opens (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *marker = trap_launches (f);
+  GRand *rand = g_rand_new_with_seed (20261201);
+  g_autoptr(GHashTable) pages_seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  f->relay_status = 201;
+  open_kiosk (f, 0);
+  for (guint step = 0; step < 300; step++)
+    {
+      g_autoptr(GPtrArray) pressable = g_ptr_array_new ();
+      GtkWidget *pressed;
+      WwWindow *before = f->window;
+
+      /* a search now and then, so that there are listings to open */
+      if (is_on_page (f, "home") && g_rand_int_range (rand, 0, 3) == 0)
+        gtk_editable_set_text (get_search_entry (get_page (f, "home")), "huisarts");
+
+      collect_pressable (GTK_WIDGET (f->window), pressable);
+      g_assert_cmpuint (pressable->len, >, 0);
+      pressed = g_ptr_array_index (pressable, g_rand_int_range (rand, 0, pressable->len));
+      g_test_message ("step %u on “%s”: %s “%s”", step, ww_window_get_page_name (f->window),
+                      G_OBJECT_TYPE_NAME (pressed), ww_gui_get_accessible_label (pressed) ?: "");
+      if (GTK_IS_CHECK_BUTTON (pressed))
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (pressed),
+                                     !gtk_check_button_get_active (GTK_CHECK_BUTTON (pressed)));
+      else
+        g_signal_emit_by_name (pressed, "clicked");
+
+      /* a reset or a language makes a new window, which is the walk's now */
+      if (ww_application_get_window (application) != NULL && ww_application_get_window (application) != before)
+        follow_window (f, before);
+      for (guint i = 0; i < 3; i++)
+        g_main_context_iteration (NULL, FALSE);
+
+      g_hash_table_add (pages_seen, (gpointer) g_intern_string (ww_window_get_page_name (f->window)));
+      g_assert_cmpuint (count_visible_windows (), ==, 1);
+      g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+    }
+
+  /* the walk went places */
+  g_test_message ("pages seen: %u", g_hash_table_size (pages_seen));
+  g_assert_cmpuint (g_hash_table_size (pages_seen), >=, 4);
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3201,6 +3483,10 @@ main (int   argc,
   ADD_TEST ("/gui/kiosk/quick-exit-button", test_kiosk_quick_exit_button);
   ADD_TEST ("/gui/kiosk/quick-exit-keys", test_kiosk_quick_exit_keys);
   ADD_TEST ("/gui/kiosk/language-switch", test_kiosk_language_switch);
+  ADD_TEST ("/gui/kiosk/keyboard", test_kiosk_keyboard);
+  ADD_TEST ("/gui/kiosk/touch-and-names", test_kiosk_touch_and_names);
+  ADD_TEST ("/gui/kiosk/trap-catches", test_kiosk_trap_catches);
+  ADD_TEST ("/gui/kiosk/nothing-opens", test_kiosk_nothing_opens);
 
 #undef ADD_TEST
 
