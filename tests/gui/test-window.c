@@ -698,6 +698,8 @@ fixture_setup (Fixture       *f,
 
   /* GLib resets this handler at the start of each test case. */
   g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+  /* whatever language the test before switched to: the locale's */
+  ww_language_use (NULL);
 }
 
 static void
@@ -2672,6 +2674,9 @@ test_check_hidden_without_relay (Fixture       *f,
  * not find again after a reset. */
 #define CANARY_SEARCH "kanarie7f3a"
 
+static void save_screenshot (Fixture    *f,
+                             const char *name);
+
 static void
 open_kiosk (Fixture *f,
             guint    idle_ms)
@@ -2996,6 +3001,7 @@ test_kiosk_idle_reset (Fixture       *f,
     wait_for (f, gtk_widget_get_mapped (question));
     texts = dup_label_texts (GTK_WIDGET (f->window));
     assert_label_contains (texts, "this screen starts again");
+    save_screenshot (f, "kiosk-idle.png");
   }
   click (get_control (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "I am still here"));
   g_assert_false (ww_window_get_idle_warning_shown (f->window));
@@ -3033,6 +3039,7 @@ test_kiosk_quick_exit_button (Fixture       *f,
   follow_window (f, before);
   assert_reset (f, before, ww_language_get_current ());
   g_assert_true (gtk_widget_get_mapped (get_header_button (f, "win.quick-exit")));
+  save_screenshot (f, "kiosk-quick-exit.png");
 }
 
 static void
@@ -3144,6 +3151,8 @@ test_kiosk_keyboard (Fixture       *f,
   click (get_control (keyboard, GTK_TYPE_BUTTON, "ë"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (text)), ==, "Mië");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == text);
+  click (get_control (keyboard, GTK_TYPE_BUTTON, "Letters"));
+  save_screenshot (f, "kiosk-keyboard.png");
 
   /* a button takes the focus: the keyboard goes */
   gtk_widget_grab_focus (get_header_button (f, "win.quick-exit"));
@@ -3242,13 +3251,17 @@ test_kiosk_touch_and_names (Fixture       *f,
 
   open_kiosk (f, 0);
   assert_kiosk_page_usable (f, "welcome");
+  save_screenshot (f, "kiosk-welcome.png");
   start_visit (f);
   assert_kiosk_page_usable (f, "home");
+  save_screenshot (f, "kiosk-home.png");
   results = open_theme (f, "care");
   assert_kiosk_page_usable (f, "results");
+  save_screenshot (f, "kiosk-results.png");
   g_signal_emit_by_name (get_list_view (f), "activate", 0);
   wait_for (f, is_on_page (f, "provider"));
   assert_kiosk_page_usable (f, "provider");
+  save_screenshot (f, "kiosk-provider.png");
   click (get_control (get_page (f, "provider"), GTK_TYPE_BUTTON, "Ask for an appointment"));
   wait_for (f, is_on_page (f, "booking"));
   fill_booking_form (f);
@@ -3257,6 +3270,7 @@ test_kiosk_touch_and_names (Fixture       *f,
   continue_to_check (f);
   wait_for (f, gtk_widget_get_mapped (get_consent (f)));
   assert_kiosk_page_usable (f, "booking");
+  save_screenshot (f, "kiosk-booking-preview.png");
 }
 
 /* A program that stands in for a browser, a mail program, a dialler:
@@ -3403,6 +3417,129 @@ test_kiosk_nothing_opens (Fixture       *f,
   g_rand_free (rand);
 }
 
+static gboolean
+is_transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) != gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_transition_running (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* With WW_SCREENSHOT_DIR set, the window as it is drawn now goes to
+ * @name there: the README's pictures. Without it, nothing. */
+static void
+save_screenshot (Fixture    *f,
+                 const char *name)
+{
+  const char *dir = g_getenv ("WW_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+
+  /* the page as it is, not half faded into the one before */
+  wait_for (f, !is_transition_running (GTK_WIDGET (f->window)));
+  wait_for_frame (f);
+  width = gtk_widget_get_width (GTK_WIDGET (f->window));
+  height = gtk_widget_get_height (GTK_WIDGET (f->window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* Nothing on @page needs more room across than the window has. */
+static void
+assert_fits (Fixture    *f,
+             const char *page)
+{
+  int minimum = 0;
+
+  wait_for_frame (f);
+  gtk_widget_measure (get_page (f, page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum > gtk_widget_get_width (get_page (f, page)))
+    g_error ("in %s the page “%s” needs %d px across and has %d", ww_language_get_current (), page,
+             minimum, gtk_widget_get_width (get_page (f, page)));
+}
+
+/* Every language offered: the start page in its words, the themes in
+ * the plugins' words, and the booking form, each fitting the screen. */
+static void
+test_kiosk_every_language (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *const *languages = ww_language_get_translated ();
+
+  open_kiosk (f, 0);
+  start_visit (f);
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      WwWindow *before = f->window;
+      g_autoptr(GPtrArray) texts = NULL;
+      g_autoptr(WwSearchResults) results = NULL;
+      g_autofree char *name = NULL;
+      const char *title;
+
+      if (g_strcmp0 (ww_language_get_current (), languages[i]) != 0)
+        {
+          click (get_control (get_page (f, "home"), GTK_TYPE_BUTTON, ww_language_get_own_name (languages[i])));
+          follow_window (f, before);
+        }
+      wait_until_home (f);
+      g_assert_cmpstr (ww_language_get_current (), ==, languages[i]);
+
+      /* the catalogue is there, and used */
+      title = g_dgettext (GETTEXT_PACKAGE, "Find a provider");
+      if (!g_str_equal (languages[i], "en"))
+        g_assert_cmpstr (title, !=, "Find a provider");
+      texts = dup_label_texts (get_page (f, "home"));
+      assert_label_shown (texts, title);
+      /* the theme's name in the same language, from its plugin */
+      g_assert_cmpstr (ww_gui_get_accessible_label (GTK_WIDGET (get_theme_tile (f, "care"))), ==,
+                       ww_plugin_get_name (get_care_plugin (f)));
+      assert_fits (f, "home");
+      name = g_strdup_printf ("kiosk-home-%s.png", languages[i]);
+      save_screenshot (f, name);
+
+      results = open_theme (f, "care");
+      assert_fits (f, "results");
+      g_signal_emit_by_name (get_list_view (f), "activate", 0);
+      wait_for (f, is_on_page (f, "provider"));
+      assert_fits (f, "provider");
+      click (get_control (get_page (f, "provider"), GTK_TYPE_BUTTON,
+                          g_dgettext (GETTEXT_PACKAGE, "Ask for an appointment")));
+      wait_for (f, is_on_page (f, "booking"));
+      assert_fits (f, "booking");
+      g_free (name);
+      name = g_strdup_printf ("kiosk-booking-%s.png", languages[i]);
+      save_screenshot (f, name);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL));
+      wait_until_home (f);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3493,6 +3630,7 @@ main (int   argc,
   ADD_TEST ("/gui/kiosk/quick-exit-keys", test_kiosk_quick_exit_keys);
   ADD_TEST ("/gui/kiosk/language-switch", test_kiosk_language_switch);
   ADD_TEST ("/gui/kiosk/keyboard", test_kiosk_keyboard);
+  ADD_TEST ("/gui/kiosk/every-language", test_kiosk_every_language);
   ADD_TEST ("/gui/kiosk/touch-and-names", test_kiosk_touch_and_names);
   ADD_TEST ("/gui/kiosk/trap-catches", test_kiosk_trap_catches);
   ADD_TEST ("/gui/kiosk/nothing-opens", test_kiosk_nothing_opens);
