@@ -2676,6 +2676,8 @@ test_check_hidden_without_relay (Fixture       *f,
 
 static void save_screenshot (Fixture    *f,
                              const char *name);
+static void assert_fits     (Fixture    *f,
+                             const char *page);
 
 static void
 open_kiosk (Fixture *f,
@@ -3001,7 +3003,6 @@ test_kiosk_idle_reset (Fixture       *f,
     wait_for (f, gtk_widget_get_mapped (question));
     texts = dup_label_texts (GTK_WIDGET (f->window));
     assert_label_contains (texts, "this screen starts again");
-    save_screenshot (f, "kiosk-idle.png");
   }
   click (get_control (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "I am still here"));
   g_assert_false (ww_window_get_idle_warning_shown (f->window));
@@ -3255,6 +3256,23 @@ test_kiosk_touch_and_names (Fixture       *f,
   start_visit (f);
   assert_kiosk_page_usable (f, "home");
   save_screenshot (f, "kiosk-home.png");
+
+  /* with large text and high contrast the page still fits and works */
+  click (GTK_WIDGET (get_control (get_header_bar (f), GTK_TYPE_TOGGLE_BUTTON, "Larger text")));
+  click (GTK_WIDGET (get_control (get_header_bar (f), GTK_TYPE_TOGGLE_BUTTON, "High contrast")));
+  g_assert_true (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (application), "large-text")));
+  g_assert_true (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (application), "high-contrast")));
+  {
+    int dpi = 0;
+
+    g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &dpi, NULL);
+    g_assert_cmpint (dpi, >=, 96 * 1024 * 3 / 2);
+  }
+  assert_kiosk_page_usable (f, "home");
+  assert_fits (f, "home");
+  save_screenshot (f, "kiosk-home-large-contrast.png");
+  g_action_group_change_action_state (G_ACTION_GROUP (application), "large-text", g_variant_new_boolean (FALSE));
+  g_action_group_change_action_state (G_ACTION_GROUP (application), "high-contrast", g_variant_new_boolean (FALSE));
   results = open_theme (f, "care");
   assert_kiosk_page_usable (f, "results");
   save_screenshot (f, "kiosk-results.png");
@@ -3271,6 +3289,24 @@ test_kiosk_touch_and_names (Fixture       *f,
   wait_for (f, gtk_widget_get_mapped (get_consent (f)));
   assert_kiosk_page_usable (f, "booking");
   save_screenshot (f, "kiosk-booking-preview.png");
+
+  /* the idle question, over the page, for as long as the test looks */
+  ww_window_set_idle_times (f->window, 1, 10 * 60 * 1000);
+  wait_for (f, ww_window_get_idle_warning_shown (f->window));
+  {
+    GtkWidget *still_here = get_control (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "I am still here");
+    GtkWidget *card = gtk_widget_get_ancestor (still_here, ADW_TYPE_CLAMP);
+    g_autoptr(GString) small = g_string_new (NULL);
+    g_autofree char *unnamed = NULL;
+
+    wait_for (f, gtk_widget_get_mapped (still_here));
+    wait_for_frame (f);
+    unnamed = dup_unnamed_controls (card);
+    g_assert_cmpstr (unnamed, ==, "");
+    collect_small_targets (card, card, small);
+    g_assert_cmpstr (small->str, ==, "");
+    save_screenshot (f, "kiosk-idle.png");
+  }
 }
 
 /* A program that stands in for a browser, a mail program, a dialler:
@@ -3481,6 +3517,11 @@ assert_fits (Fixture    *f,
   if (minimum > gtk_widget_get_width (get_page (f, page)))
     g_error ("in %s the page “%s” needs %d px across and has %d", ww_language_get_current (), page,
              minimum, gtk_widget_get_width (get_page (f, page)));
+  /* and the header bar, with its words on Back, the start page and quick exit */
+  gtk_widget_measure (get_header_bar (f), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum > gtk_widget_get_width (get_header_bar (f)))
+    g_error ("in %s the header bar needs %d px across and has %d", ww_language_get_current (),
+             minimum, gtk_widget_get_width (get_header_bar (f)));
 }
 
 /* Every language offered: the start page in its words, the themes in
