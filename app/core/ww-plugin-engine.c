@@ -21,10 +21,14 @@ G_STATIC_ASSERT (WW_PLUGIN_ABI == WW_PLUGIN_ABI_VERSION);
 #define PLUGIN_GROUP "Plugin"
 #define PLUGIN_ABI_DIR "plugins-" G_STRINGIFY (WW_PLUGIN_ABI_VERSION)
 
-/* Where Flatpak mounts the app's plugin extension point; merge-dirs puts
- * every extension's plugins-<ABI> together, and each extension also has
- * its own subdirectory. */
+/* Where Flatpak mounts the extension point nl.wegwijzer.Wegwijzer.Plugin
+ * (its "directory", flatpak/nl.wegwijzer.Wegwijzer.json). Each extension
+ * is mounted in a subdirectory of its own ("subdirectories"), and
+ * "merge-dirs" links every extension's plugin folder into one, below the
+ * mount itself. The plugin folder is the ABI-versioned one that meson
+ * installs to under an extension's prefix. */
 #define FLATPAK_PLUGIN_MOUNT "/app/plugins"
+#define FLATPAK_PLUGIN_SUBDIR "lib" G_DIR_SEPARATOR_S "wegwijzer" G_DIR_SEPARATOR_S PLUGIN_ABI_DIR
 
 /* A plugin without Order comes after the ones that say where they go. */
 #define DEFAULT_ORDER 1000
@@ -297,22 +301,76 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* The merged folder should hold every extension's plugins already;
+ * listing each extension's own folder too finds the plugins of one that
+ * was not merged (an extension installed while the program ran, or a
+ * merge that two extensions' same file names spoilt). The engine skips
+ * the files it has already seen through the merged folder. */
+static void
+add_flatpak_directories (GStrvBuilder *builder,
+                         const char   *mount)
+{
+  g_autoptr(GDir) dir = g_dir_open (mount, 0, NULL);
+  g_autoptr(GPtrArray) extensions = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *merged = g_build_filename (mount, FLATPAK_PLUGIN_SUBDIR, NULL);
+  const char *name;
+
+  g_strv_builder_add (builder, merged);
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *directory = NULL;
+
+      /* the merged folder's own top, lib/ */
+      if (g_str_equal (name, "lib"))
+        continue;
+
+      directory = g_build_filename (mount, name, FLATPAK_PLUGIN_SUBDIR, NULL);
+      if (g_file_test (directory, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (extensions, g_steal_pointer (&directory));
+    }
+
+  g_ptr_array_sort (extensions, compare_strings);
+  for (guint i = 0; i < extensions->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (extensions, i));
+}
+
+/**
+ * ww_plugin_engine_dup_flatpak_search_path:
+ * @mount: where the plugin extension point is mounted; `/app/plugins`
+ *   inside the Flatpak
+ *
+ * Returns: (transfer full): the merged plugin folder below @mount, then
+ *   each extension's own plugin folder that exists, by name
+ */
+char **
+ww_plugin_engine_dup_flatpak_search_path (const char *mount)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (mount != NULL, NULL);
+
+  add_flatpak_directories (builder, mount);
+
+  return g_strv_builder_end (builder);
+}
+
 /**
  * ww_plugin_engine_dup_default_search_path:
  *
  * Returns: (transfer full): the directories searched when none were set:
  *   each of `WEGWIJZER_PLUGIN_PATH`, the build tree when
- *   `WEGWIJZER_UNINSTALLED` is set, the install directory, the Flatpak
- *   extension mount and each extension's own directory below it
+ *   `WEGWIJZER_UNINSTALLED` is set, the install directory, and the
+ *   Flatpak extension folders (ww_plugin_engine_dup_flatpak_search_path())
  */
 char **
 ww_plugin_engine_dup_default_search_path (void)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GDir) flatpak_mount = NULL;
-  g_autoptr(GPtrArray) extensions = NULL;
   const char *plugin_path = g_getenv ("WEGWIJZER_PLUGIN_PATH");
-  const char *name;
 
   if (plugin_path != NULL)
     {
@@ -327,31 +385,7 @@ ww_plugin_engine_dup_default_search_path (void)
     g_strv_builder_add (builder, WW_BUILD_PLUGIN_DIR);
 
   g_strv_builder_add (builder, WW_PLUGIN_DIR);
-  g_strv_builder_add (builder, FLATPAK_PLUGIN_MOUNT G_DIR_SEPARATOR_S PLUGIN_ABI_DIR);
-
-  /* The merged directory should hold every extension already; listing
-   * each one too finds plugins of an extension that was not merged. The
-   * engine skips the files it has seen through the merged directory. */
-  flatpak_mount = g_dir_open (FLATPAK_PLUGIN_MOUNT, 0, NULL);
-  if (flatpak_mount != NULL)
-    {
-      extensions = g_ptr_array_new_with_free_func (g_free);
-      while ((name = g_dir_read_name (flatpak_mount)) != NULL)
-        {
-          g_autofree char *directory = NULL;
-
-          if (g_str_equal (name, PLUGIN_ABI_DIR))
-            continue;
-
-          directory = g_build_filename (FLATPAK_PLUGIN_MOUNT, name, PLUGIN_ABI_DIR, NULL);
-          if (g_file_test (directory, G_FILE_TEST_IS_DIR))
-            g_ptr_array_add (extensions, g_steal_pointer (&directory));
-        }
-
-      g_ptr_array_sort (extensions, compare_strings);
-      for (guint i = 0; i < extensions->len; i++)
-        g_strv_builder_add (builder, g_ptr_array_index (extensions, i));
-    }
+  add_flatpak_directories (builder, FLATPAK_PLUGIN_MOUNT);
 
   return g_strv_builder_end (builder);
 }

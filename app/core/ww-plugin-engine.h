@@ -31,7 +31,7 @@ WwPluginEngine *ww_plugin_engine_new              (void);
 /* Directories searched, in order; set before ww_plugin_engine_load(). The
  * default is WEGWIJZER_PLUGIN_PATH, then the build tree when
  * WEGWIJZER_UNINSTALLED is set, then the install directory, then the
- * Flatpak extension mount. */
+ * Flatpak extension folders. */
 void            ww_plugin_engine_set_search_path  (WwPluginEngine     *self,
                                                    const char *const  *directories);
 const char *const *ww_plugin_engine_get_search_path (WwPluginEngine   *self);
@@ -45,5 +45,6 @@ WwPlugin       *ww_plugin_engine_lookup           (WwPluginEngine     *self,
                                                    const char         *id);
 
 char          **ww_plugin_engine_dup_default_search_path (void);
+char          **ww_plugin_engine_dup_flatpak_search_path (const char *mount);
 
 G_END_DECLS

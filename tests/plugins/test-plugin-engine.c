@@ -541,47 +541,164 @@ symlink_or_fail (const char *target,
   g_assert_no_errno (symlink (target, link_path));
 }
 
-/* Flatpak's merge-dirs fills /app/plugins/plugins-<ABI> with symlinks
- * to each extension's files, and the engine also searches each
- * extension's own directory: one plugin, seen twice, loads once. */
+/* A file as Flatpak would mount it: @extension's own copy under
+ * @mount/<extension>/lib/wegwijzer/plugins-<ABI>/ (a symlink to the
+ * build tree's file here), and, when @merged, the link that merge-dirs
+ * makes to it in @mount/lib/wegwijzer/plugins-<ABI>/. */
+static void
+mount_file (const char *mount,
+            const char *extension,
+            const char *abi_dir,
+            const char *target,
+            gboolean    merged)
+{
+  g_autofree char *name = g_path_get_basename (target);
+  g_autofree char *own_dir = g_build_filename (mount, extension, "lib", "wegwijzer", abi_dir, NULL);
+  g_autofree char *own_file = g_build_filename (own_dir, name, NULL);
+
+  g_assert_no_errno (g_mkdir_with_parents (own_dir, 0700));
+  symlink_or_fail (target, own_file);
+
+  if (merged)
+    {
+      g_autofree char *merged_dir = g_build_filename (mount, "lib", "wegwijzer", abi_dir, NULL);
+      g_autofree char *merged_file = g_build_filename (merged_dir, name, NULL);
+      /* merge-dirs links relative to the mount, as Flatpak does */
+      g_autofree char *relative = g_build_filename ("..", "..", "..", extension, "lib", "wegwijzer",
+                                                    abi_dir, name, NULL);
+
+      g_assert_no_errno (g_mkdir_with_parents (merged_dir, 0700));
+      symlink_or_fail (relative, merged_file);
+    }
+}
+
+static void
+mount_plugin (const char *mount,
+              const char *extension,
+              const char *abi_dir,
+              const char *plugin_dir,
+              const char *id,
+              gboolean    merged)
+{
+  g_autofree char *key_file = g_strdup_printf ("%s.plugin", id);
+  g_autofree char *module = g_strdup_printf ("libww-plugin-%s.so", id);
+  g_autofree char *key_file_path = g_build_filename (plugin_dir, key_file, NULL);
+  g_autofree char *module_path = g_build_filename (plugin_dir, module, NULL);
+
+  mount_file (mount, extension, abi_dir, key_file_path, merged);
+  mount_file (mount, extension, abi_dir, module_path, merged);
+}
+
+/* The folders the extension point nl.wegwijzer.Wegwijzer.Plugin makes
+ * (flatpak/nl.wegwijzer.Wegwijzer.json), laid out in a temporary folder
+ * instead of /app/plugins:
+ *
+ *   Care/, Legal/    themes of this repository (links to the build
+ *                    tree's files), merged as well
+ *   Police/          a theme whose files the merge missed
+ *   Old/             a plugin built for another ABI, in the right folder
+ *   Future/          an extension with only a plugins-2 folder
+ *
+ * The themes load once each, though two of them are seen twice; the
+ * plugin for another ABI is refused with a message that says what to
+ * install; nothing of plugins-2 is looked at. */
 static void
 test_flatpak_layout (void)
 {
   g_autoptr(WwPluginEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *mount = g_dir_make_tmp ("ww-plugin-engine-XXXXXX", &error);
-  g_autofree char *merged = g_build_filename (mount, "plugins-1", NULL);
-  g_autofree char *extension = g_build_filename (mount, "good", NULL);
-  g_autofree char *extension_abi_dir = NULL;
+  g_autofree char *wrong_abi_dir = fixture_dir ("wrong-abi");
   g_autofree char *good_dir = fixture_dir ("good");
-  g_autofree char *good_file = fixture_file ("good", "good.plugin");
-  g_autofree char *good_module = fixture_file ("good", "libww-plugin-good.so");
-  g_autofree char *merged_file = g_build_filename (merged, "good.plugin", NULL);
-  g_autofree char *merged_module = g_build_filename (merged, "libww-plugin-good.so", NULL);
-  const char *search_path[3] = { NULL, NULL, NULL };
+  g_autofree char *wrong_abi_file = fixture_file ("wrong-abi", "wrong-abi.plugin");
+  g_auto(GStrv) search_path = NULL;
+  const char *const extensions[] = { "Care", "Legal", "Old", "Police", NULL };
+  const char *const loaded[] = { "care", "police", "legal", NULL };
+  GListModel *plugins;
   WwPluginInfo *info;
+  const GError *refused;
 
   g_assert_no_error (error);
-  g_assert_no_errno (g_mkdir (merged, 0700));
-  g_assert_no_errno (g_mkdir (extension, 0700));
-  symlink_or_fail (good_file, merged_file);
-  symlink_or_fail (good_module, merged_module);
-  extension_abi_dir = g_build_filename (extension, "plugins-1", NULL);
-  symlink_or_fail (good_dir, extension_abi_dir);
+  mount_plugin (mount, "Care", "plugins-1", WW_BUILD_PLUGIN_DIR, "care", TRUE);
+  mount_plugin (mount, "Legal", "plugins-1", WW_BUILD_PLUGIN_DIR, "legal", TRUE);
+  mount_plugin (mount, "Police", "plugins-1", WW_BUILD_PLUGIN_DIR, "police", FALSE);
+  mount_plugin (mount, "Old", "plugins-1", wrong_abi_dir, "wrong-abi", TRUE);
+  mount_plugin (mount, "Future", "plugins-2", good_dir, "good", TRUE);
+
+  search_path = ww_plugin_engine_dup_flatpak_search_path (mount);
+  g_assert_cmpuint (g_strv_length (search_path), ==, 1 + g_strv_length ((GStrv) extensions));
+  {
+    g_autofree char *merged = g_build_filename (mount, "lib", "wegwijzer", "plugins-1", NULL);
+
+    g_assert_cmpstr (search_path[0], ==, merged);
+  }
+  for (guint i = 0; extensions[i] != NULL; i++)
+    {
+      g_autofree char *own = g_build_filename (mount, extensions[i], "lib", "wegwijzer", "plugins-1", NULL);
+
+      g_assert_cmpstr (search_path[i + 1], ==, own);
+    }
 
   setup_warnings ();
-  search_path[0] = merged;
-  search_path[1] = extension_abi_dir;
-  engine = load_directories (search_path);
+  engine = load_directories ((const char *const *) search_path);
 
-  g_assert_cmpuint (engine_warnings->len, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (ww_plugin_engine_get_infos (engine)), ==, 1);
-  info = find_info (engine, good_file);
+  /* three themes and the refused plugin, each once */
+  g_assert_cmpuint (g_list_model_get_n_items (ww_plugin_engine_get_infos (engine)), ==, 4);
+  plugins = ww_plugin_engine_get_plugins (engine);
+  g_assert_cmpuint (g_list_model_get_n_items (plugins), ==, g_strv_length ((GStrv) loaded));
+  for (guint i = 0; loaded[i] != NULL; i++)
+    {
+      g_autoptr(WwPlugin) plugin = g_list_model_get_item (plugins, i);
+      g_autofree char *key_file = g_strdup_printf ("%s.plugin", loaded[i]);
+      g_autofree char *module = g_strdup_printf ("libww-plugin-%s.so", loaded[i]);
+      g_autofree char *module_path = NULL;
+      g_autofree char *canonical_key_file = NULL;
+      g_autofree char *canonical_dir = NULL;
+
+      g_assert_cmpstr (ww_plugin_get_id (plugin), ==, loaded[i]);
+
+      /* reported by the file behind the links, so that both ways in count once */
+      {
+        g_autofree char *path = g_build_filename (WW_BUILD_PLUGIN_DIR, key_file, NULL);
+        char *resolved = realpath (path, NULL);
+
+        g_assert_nonnull (resolved);
+        canonical_key_file = g_strdup (resolved);
+        free (resolved);
+      }
+      info = find_info (engine, canonical_key_file);
+      g_assert_nonnull (info);
+      g_assert_true (ww_plugin_info_get_plugin (info) == plugin);
+      canonical_dir = g_path_get_dirname (canonical_key_file);
+      module_path = g_build_filename (canonical_dir, module, NULL);
+      g_assert_cmpstr (ww_plugin_info_get_module_path (info), ==, module_path);
+    }
+
+  g_assert_null (ww_plugin_engine_lookup (engine, "good"));
+
+  info = find_info (engine, wrong_abi_file);
   g_assert_nonnull (info);
-  g_assert_nonnull (ww_plugin_info_get_plugin (info));
-  g_assert_cmpstr (ww_plugin_info_get_module_path (info), ==, good_module);
+  g_assert_null (ww_plugin_info_get_plugin (info));
+  refused = ww_plugin_info_get_error (info);
+  g_assert_error (refused, WW_PLUGIN_ERROR, WW_PLUGIN_ERROR_ABI_MISMATCH);
+  g_assert_nonnull (strstr (refused->message, "built for plugin ABI 999"));
+  g_assert_nonnull (strstr (refused->message, "install a build of the plugin for ABI 1"));
+
+  /* one warning, for the refused plugin alone */
+  g_assert_cmpuint (engine_warnings->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (engine_warnings, 0), ==, refused->message);
 
   remove_tree (mount);
+}
+
+/* With nothing mounted there is only the merged folder to look in. */
+static void
+test_flatpak_nothing_mounted (void)
+{
+  g_auto(GStrv) search_path = ww_plugin_engine_dup_flatpak_search_path ("/nonexistent/wegwijzer/mount");
+  const char *const expected[] = { "/nonexistent/wegwijzer/mount/lib/wegwijzer/plugins-1", NULL };
+
+  g_assert_cmpstrv (search_path, expected);
 }
 
 /* The build tree has build/plugins/<id>/: one level below a search path
@@ -644,8 +761,8 @@ test_default_search_path (void)
     {
       g_auto(GStrv) path = NULL;
       const char *prefix[] = { "/first", "/second", WW_BUILD_PLUGIN_DIR, WW_PLUGIN_DIR,
-                               "/app/plugins/plugins-1", NULL };
-      const char *installed[] = { WW_PLUGIN_DIR, "/app/plugins/plugins-1", NULL };
+                               "/app/plugins/lib/wegwijzer/plugins-1", NULL };
+      const char *installed[] = { WW_PLUGIN_DIR, "/app/plugins/lib/wegwijzer/plugins-1", NULL };
 
       g_setenv ("WEGWIJZER_PLUGIN_PATH", "/first" G_SEARCHPATH_SEPARATOR_S G_SEARCHPATH_SEPARATOR_S
                 "/second", TRUE);
@@ -801,6 +918,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/plugin-engine/search-path/flatpak-layout", test_flatpak_layout);
+  g_test_add_func ("/plugin-engine/search-path/flatpak-nothing-mounted", test_flatpak_nothing_mounted);
   g_test_add_func ("/plugin-engine/search-path/subdirectories", test_subdirectories);
   g_test_add_func ("/plugin-engine/search-path/missing-directory", test_missing_directory);
   g_test_add_func ("/plugin-engine/search-path/default", test_default_search_path);
