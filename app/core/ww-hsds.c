@@ -203,7 +203,7 @@ read_fields (Walker         *walker,
 {
   for (gsize i = 0; i < n_map; i++)
     {
-      const char *value;
+      const char *value = NULL;
 
       if (!read_string (walker, object, map[i].member, map[i].max_length,
                         FALSE, &value, error))
