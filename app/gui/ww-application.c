@@ -200,6 +200,37 @@ ww_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* A desktop's only: nothing opens over a kiosk. The action is off in a
+ * kiosk instance, and a window can be made a kiosk on its own (the tests
+ * do), so its window is asked too. */
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  WwApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *about;
+
+  if (self->kiosk || (WW_IS_WINDOW (parent) && ww_window_get_kiosk (WW_WINDOW (parent))))
+    return;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", "Wegwijzer",
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", "The Wegwijzer team",
+                        "copyright", "© 2026 The Wegwijzer team",
+                        "comments", _("Referral directory and appointments for sex workers"),
+                        "website", HOMEPAGE_URL,
+                        "issue-url", HOMEPAGE_URL "/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        NULL);
+  gtk_window_present (about);
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -306,6 +337,7 @@ static void
 ww_application_startup (GApplication *application)
 {
   static const GActionEntry actions[] = {
+    { "about", about_activated },
     { "quit", quit_activated },
     { "large-text", NULL, NULL, "false", large_text_changed },
     { "high-contrast", NULL, NULL, "false", high_contrast_changed },
@@ -316,14 +348,21 @@ ww_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (ww_application_parent_class)->startup (application);
 
+  /* what a window manager shows for each window; Wayland compositors
+   * take it from the desktop file instead */
+  gtk_window_set_default_icon_name (APP_ID);
   load_settings (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions,
                                    G_N_ELEMENTS (actions), application);
-  /* a visitor cannot quit a kiosk */
+  /* a visitor cannot quit a kiosk, nor open a window over it */
   if (self->kiosk)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (application), "quit")),
-                                 FALSE);
+    {
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (application), "quit")),
+                                   FALSE);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (application), "about")),
+                                   FALSE);
+    }
   else
     gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
 

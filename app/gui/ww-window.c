@@ -59,6 +59,7 @@ struct _WwWindow
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
   GtkButton            *quick_exit_button;
+  GtkMenuButton        *menu_button;
   GtkToggleButton      *large_text_button;
   GtkToggleButton      *contrast_button;
   GtkRevealer          *idle_revealer;
@@ -766,6 +767,10 @@ set_up_kiosk (WwWindow *self)
   gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
   adw_header_bar_set_show_start_title_buttons (self->header_bar, FALSE);
   adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
+  /* no menu, and no F10 for one: everything in it is a desktop's */
+  gtk_menu_button_set_primary (self->menu_button, FALSE);
+  gtk_menu_button_set_menu_model (self->menu_button, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), FALSE);
   gtk_window_fullscreen (GTK_WINDOW (self));
   /* the whole screen also where no compositor or window manager
    * carries out the fullscreen request */
@@ -1106,6 +1111,7 @@ ww_window_class_init (WwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, quick_exit_button);
+  gtk_widget_class_bind_template_child (widget_class, WwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, large_text_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, contrast_button);
   gtk_widget_class_bind_template_child (widget_class, WwWindow, idle_revealer);
@@ -1156,6 +1162,7 @@ ww_window_init (WwWindow *self)
   ww_gui_set_accessible_label (GTK_WIDGET (self->back_button), _("Back"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->home_button), _("Start page"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->quick_exit_button), _("Quick exit"));
+  ww_gui_set_accessible_label (GTK_WIDGET (self->menu_button), _("Main menu"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->large_text_button), _("Larger text"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->contrast_button), _("High contrast"));
   ww_gui_set_accessible_label (GTK_WIDGET (self->start_button), _("Start"));

@@ -1260,6 +1260,78 @@ test_window_opens (Fixture       *f,
   g_assert_true (gtk_revealer_get_reveal_child (get_sample_revealer (f)));
 }
 
+static gboolean
+is_visible_cb (GtkWidget *widget,
+               gpointer   user_data)
+{
+  return gtk_widget_is_visible (widget);
+}
+
+/* the About window shown, if there is one */
+static AdwAboutWindow *
+find_about_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      /* GTK's list of toplevels keeps it */
+      if (ADW_IS_ABOUT_WINDOW (window) && gtk_widget_get_visible (window))
+        return ADW_ABOUT_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+/* A desktop's main menu has About, which names the program, its
+ * version, icon, licence and home. */
+static void
+test_window_about (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *menu_button;
+  GMenuModel *menu;
+  g_autoptr(GMenuModel) section = NULL;
+  g_autofree char *action = NULL;
+  g_autofree char *label = NULL;
+  AdwAboutWindow *about;
+
+  open_window (f, NULL);
+  wait_until_home (f);
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APP_ID);
+
+  menu_button = find_widget (get_header_bar (f), GTK_TYPE_MENU_BUTTON, NULL, NULL);
+  g_assert_nonnull (menu_button);
+  g_assert_true (gtk_widget_get_mapped (menu_button));
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (menu);
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (section);
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (action, ==, "app.about");
+  g_assert_cmpstr (label, ==, "_About Wegwijzer");
+
+  g_assert_null (find_about_window ());
+  g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
+  about = find_about_window ();
+  g_assert_nonnull (about);
+  wait_for (f, gtk_widget_get_mapped (GTK_WIDGET (about)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (f->window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (about)));
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Wegwijzer");
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_website (about), ==, HOMEPAGE_URL);
+  g_assert_cmpstr (adw_about_window_get_comments (about), ==,
+                   "Referral directory and appointments for sex workers");
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
 static void
 test_search_typing (Fixture       *f,
                     gconstpointer  data)
@@ -2913,6 +2985,21 @@ test_kiosk_lockdown (Fixture       *f,
   gtk_window_close (GTK_WINDOW (f->window));
   assert_not_replaced (f, f->window);
 
+  /* no menu, nor its key: nothing opens over a kiosk, About included */
+  {
+    GtkWidget *menu_button = find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, NULL, NULL);
+
+    g_assert_nonnull (menu_button);
+    g_assert_false (gtk_widget_get_visible (menu_button));
+    g_assert_false (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
+    g_assert_null (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+    g_assert_null (find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, is_visible_cb, NULL));
+    g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
+    for (guint i = 0; i < 3; i++)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_null (find_about_window ());
+  }
+
   /* the discreet first screen: its name, and nothing about what it lists */
   {
     g_autoptr(GPtrArray) texts = dup_label_texts (get_page (f, "welcome"));
@@ -3629,6 +3716,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD_TEST ("/gui/window/opens", test_window_opens);
+  ADD_TEST ("/gui/window/about", test_window_about);
   ADD_TEST ("/gui/search/typing", test_search_typing);
   ADD_TEST ("/gui/search/typed-once", test_search_typed_once);
   ADD_TEST ("/gui/theme/tile-opens-list", test_theme_tile_opens_list);
