@@ -378,6 +378,14 @@ def build():
         check(os.path.isdir(mount), 'the app creates the mount folder', mount)
         own_plugins = glob.glob(os.path.join(prefix, 'lib', 'wegwijzer', '*', '*.plugin'))
         check(not own_plugins, 'the app installs no theme of its own', own_plugins)
+        # Flatpak exports only files named by the app id to the host
+        for exported in (f'share/applications/{APP_ID}.desktop',
+                         f'share/metainfo/{APP_ID}.metainfo.xml',
+                         f'share/icons/hicolor/scalable/apps/{APP_ID}.svg',
+                         f'share/icons/hicolor/symbolic/apps/{APP_ID}-symbolic.svg',
+                         f'share/glib-2.0/schemas/{APP_ID}.gschema.xml'):
+            check(os.path.exists(os.path.join(prefix, exported)), f'the app installs {exported}',
+                  os.path.join(prefix, exported))
         check(os.path.exists(os.path.join(prefix, 'lib', 'pkgconfig', f'wegwijzer-{abi}.pc')),
               'the app installs what an extension builds against (wegwijzer-ABI.pc)', prefix)
 
