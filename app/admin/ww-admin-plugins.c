@@ -215,34 +215,72 @@ ww_admin_plugins (WwAdmin  *admin,
 {
   gboolean json = FALSE;
   gboolean all = FALSE;
+  g_auto(GStrv) paths = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      N_("Write the list as a JSON array"), NULL },
+      N_("Write JSON, for scripts"), NULL },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all,
-      N_("Also list the plugins that were skipped, and why"), NULL },
+      N_("list: also list the plugins that were skipped, and why"), NULL },
+    { "path", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths,
+      N_("verify: check the plugins in DIR instead (repeatable)"), N_("DIR") },
     G_OPTION_ENTRY_NULL
   };
+  const char *action;
   int status;
 
-  /* "list" is what people type, so it is not translated */
-  if (!ww_admin_parse_options (admin, "plugins", "list",
-                               N_("List the theme plugins: their id, name, how many providers they\n"
-                                  "have in the directory, module and ABI version."),
+  /* "list" and "verify" are what people type, so they are not translated */
+  if (!ww_admin_parse_options (admin, "plugins", "list | verify",
+                               N_("list     shows the theme plugins: their id, name, how many providers\n"
+                                  "         they have in the directory, module and ABI version\n"
+                                  "verify   checks the plugins as the program loads them, and says what\n"
+                                  "         is wrong with each and how to fix it"),
                                N_("Plugins are searched for in WEGWIJZER_PLUGIN_PATH, then the installed\n"
-                                  "plugin folder, then the Flatpak extension folder. A broken plugin is\n"
-                                  "skipped; --all says why."),
+                                  "plugin folder, then the Flatpak extension folders. A broken plugin is\n"
+                                  "skipped; list --all says why.\n"
+                                  "\n"
+                                  "verify prints a line per plugin, “ok” or “FAIL”, its problems under\n"
+                                  "it, and a count at the end. An error keeps the plugin from loading;\n"
+                                  "a warning does not, but needs fixing as well: a name without a\n"
+                                  "translation into one of the program’s languages, plugins for another\n"
+                                  "ABI beside the plugin folder, a module or folder others can change.\n"
+                                  "\n"
+                                  "--path DIR checks DIR instead. A DIR with no .plugin files of its own\n"
+                                  "but lib/wegwijzer/ in it or in its subfolders is taken as a Flatpak\n"
+                                  "extension mount (as /app/plugins): its merged plugin folder and each\n"
+                                  "extension’s own are checked.\n"
+                                  "\n"
+                                  "--json writes an array of {id, name, key_file, module, abi, folder,\n"
+                                  "ok, errors, warnings}; a folder’s problem has the id null.\n"
+                                  "\n"
+                                  "verify exits with 0 when every plugin can load, warnings or not, and\n"
+                                  "with 3 when one cannot, a --path folder does not exist, or no plugin\n"
+                                  "was found."),
                                entries, &argc, &argv, &status))
     return status;
 
   if (argc < 2)
-    return ww_admin_usage_error ("plugins", _("plugins needs an action; the only action is “list”"));
+    return ww_admin_usage_error ("plugins", _("plugins needs an action: “list” or “verify”"));
+  action = argv[1];
 
-  if (!g_str_equal (argv[1], "list"))
-    return ww_admin_usage_error ("plugins", _("unknown action “%s”; the only action is “list”"),
-                                 argv[1]);
+  if (g_str_equal (action, "list"))
+    {
+      if (argc > 2)
+        return ww_admin_usage_error ("plugins", _("plugins list takes no arguments"));
+      if (paths != NULL)
+        return ww_admin_usage_error ("plugins", _("plugins list has no --path; it lists what "
+                                                  "the program loads"));
+      return list_plugins (admin, json, all);
+    }
+  else if (g_str_equal (action, "verify"))
+    {
+      if (argc > 2)
+        return ww_admin_usage_error ("plugins", _("plugins verify takes no arguments; give "
+                                                  "folders with --path DIR"));
+      if (all)
+        return ww_admin_usage_error ("plugins", _("plugins verify has no --all; it always "
+                                                  "checks every plugin it finds"));
+      return ww_admin_plugins_verify (admin, (const char *const *) paths, json);
+    }
 
-  if (argc > 2)
-    return ww_admin_usage_error ("plugins", _("plugins list takes no arguments"));
-
-  return list_plugins (admin, json, all);
+  return ww_admin_usage_error ("plugins", _("unknown action “%s”; use “list” or “verify”"), action);
 }

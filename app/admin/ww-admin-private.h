@@ -82,6 +82,11 @@ int             ww_admin_export             (WwAdmin  *admin,
 int             ww_admin_plugins            (WwAdmin  *admin,
                                              int       argc,
                                              char    **argv);
+/* plugins verify: checks the plugins in @paths (the --path folders), or
+ * where the program looks when %NULL */
+int             ww_admin_plugins_verify     (WwAdmin            *admin,
+                                             const char *const  *paths,
+                                             gboolean            json);
 int             ww_admin_generate           (WwAdmin  *admin,
                                              int       argc,
                                              char    **argv);

@@ -29,7 +29,7 @@ static const WwAdminCommand commands[] = {
   { "import",   N_("Add or replace providers from an HSDS file"), ww_admin_import },
   { "validate", N_("Check an HSDS file without importing it"),    ww_admin_validate },
   { "export",   N_("Write the providers as HSDS NDJSON"),         ww_admin_export },
-  { "plugins",  N_("List the theme plugins"),                     ww_admin_plugins },
+  { "plugins",  N_("List or check the theme plugins"),            ww_admin_plugins },
   { "generate", N_("Add fictional providers for load tests"),     ww_admin_generate },
   { "kiosk",    N_("Add, list or revoke the relay’s kiosks"),     ww_admin_kiosk },
   { "provider", N_("Set a provider’s webhook or make its inbox"), ww_admin_provider },
@@ -346,7 +346,8 @@ create_main_context (WwAdmin  *admin,
       "  0  success\n"
       "  1  a runtime failure (a file or the database could not be read or written)\n"
       "  2  a usage error (unknown command or option, missing argument)\n"
-      "  3  invalid input data (a bad import file, a bad filter value)\n"
+      "  3  invalid input data (a bad import file, a bad filter value, a plugin\n"
+      "     that cannot load)\n"
       "\n"
       "Run “wegwijzer-admin COMMAND --help” to see the options of a command."));
   g_option_context_set_main_group (context, create_main_group (admin, entries));

@@ -105,6 +105,13 @@ static const Entry languages[] = {
   { "uk", "Українська" },
 };
 
+/* Each one has a catalogue in po/ (English is the source) and a name in
+ * languages[] above; the order is the default order of the kiosk's
+ * "languages" setting. */
+static const char *const translated_languages[] = {
+  "nl", "en", "ro", "bg", "hu", "pl", "es", "pt", "ru", "uk", NULL
+};
+
 static const char *const *
 entry_codes (const Entry *entries,
              gsize        n_entries,
@@ -173,4 +180,10 @@ ww_language_get_name (const char *code)
   const Entry *entry = find_entry (languages, G_N_ELEMENTS (languages), code);
 
   return entry != NULL ? entry->label : code;
+}
+
+const char *const *
+ww_language_get_translated (void)
+{
+  return translated_languages;
 }

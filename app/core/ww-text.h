@@ -21,5 +21,9 @@ const char         *ww_attribute_get_label    (const char *code);
 /* The languages a listing can be in, with their names in that language. */
 const char *const  *ww_language_get_all       (void);
 const char         *ww_language_get_name      (const char *code);
+/* The languages the program's own texts are in: po/LINGUAS and English,
+ * the source language, with Dutch first. Plain data, so that the admin
+ * tool can check plugins' translations without linking GTK. */
+const char *const  *ww_language_get_translated (void);
 
 G_END_DECLS

@@ -18,26 +18,6 @@
 #include "ww-gui-util.h"
 #include "ww-language.h"
 
-typedef struct {
-  const char *code;
-  const char *own_name;
-} Language;
-
-/* Each name as its speakers write it; the order is the default
- * order of the "languages" setting. */
-static const Language languages[] = {
-  { "nl", "Nederlands" },
-  { "en", "English" },
-  { "ro", "Română" },
-  { "bg", "Български" },
-  { "hu", "Magyar" },
-  { "pl", "Polski" },
-  { "es", "Español" },
-  { "pt", "Português" },
-  { "ru", "Русский" },
-  { "uk", "Українська" },
-};
-
 static const char *current;
 /* LANGUAGE as the program was started with it */
 static char *started_language;
@@ -68,26 +48,15 @@ ww_language_init (void)
   textdomain (GETTEXT_PACKAGE);
 }
 
-const char *const *
-ww_language_get_translated (void)
-{
-  static const char *codes[G_N_ELEMENTS (languages) + 1];
-
-  if (codes[0] == NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-      codes[i] = languages[i].code;
-
-  return codes;
-}
-
+/* The names are libwegwijzer's, which has one for every language a
+ * listing can be in; these are the ones the program also speaks. */
 const char *
 ww_language_get_own_name (const char *code)
 {
-  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (languages); i++)
-    if (g_str_equal (languages[i].code, code))
-      return languages[i].own_name;
+  if (code == NULL || !g_strv_contains (ww_language_get_translated (), code))
+    return NULL;
 
-  return NULL;
+  return ww_language_get_name (code);
 }
 
 void

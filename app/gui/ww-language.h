@@ -6,14 +6,14 @@
 
 #include <gtk/gtk.h>
 
+/* ww_language_get_translated(), the languages to choose from */
+#include "ww-text.h"
+
 G_BEGIN_DECLS
 
 /* Before the first translated text: makes switching at run time work
  * whatever the locale the program was started in. */
 void         ww_language_init           (void);
-/* the codes of the languages the program has translations for, Dutch
- * first ("nl", "en", "ro", …) */
-const char *const *ww_language_get_translated (void);
 /* "Nederlands", "Română", …: a language in its own name; %NULL for a
  * code the program does not speak */
 const char  *ww_language_get_own_name   (const char *code);

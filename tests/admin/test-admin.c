@@ -10,7 +10,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -456,6 +458,20 @@ test_help_commands (Fixture       *fixture,
 }
 
 static void
+test_help_plugins (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(Result) result = run (fixture, "plugins", "--help", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_nonnull (strstr (result->out, "list | verify"));
+  g_assert_nonnull (strstr (result->out, "--path=DIR"));
+  g_assert_nonnull (strstr (result->out, "Flatpak"));
+  g_assert_nonnull (strstr (result->out, "lib/wegwijzer/"));
+  g_assert_nonnull (strstr (result->out, "with 3 when"));
+}
+
+static void
 test_version (Fixture       *fixture,
               gconstpointer  user_data)
 {
@@ -485,6 +501,9 @@ test_usage_errors (Fixture       *fixture,
     { { "export", "extra", NULL }, "no arguments" },
     { { "plugins", NULL }, "list" },
     { { "plugins", "remove", NULL }, "remove" },
+    { { "plugins", "verify", "extra", NULL }, "no arguments" },
+    { { "plugins", "verify", "--all", NULL }, "--all" },
+    { { "plugins", "list", "--path", "/tmp", NULL }, "--path" },
     { { "sync", NULL }, "--relay" },
     { { "sync", "--relay", "ftp://relay.example.org", NULL }, "not a relay address" },
     { { "sync", "--relay", "http://relay.example.org", "extra", NULL }, "no arguments" },
@@ -1656,6 +1675,535 @@ test_plugins_all (Fixture       *fixture,
   }
 }
 
+/* --- plugins verify -------------------------------------------------------------- */
+
+/* Where a fixture plugin of tests/plugins/ is built, resolved as the
+ * engine reports key files. */
+static char *
+plugin_fixture_dir (const char *fixture)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "..", "plugins", fixture, NULL);
+  char *resolved = realpath (path, NULL);
+  char *canonical;
+
+  g_assert_nonnull (resolved);
+  canonical = g_strdup (resolved);
+  free (resolved);
+
+  return canonical;
+}
+
+static char *
+build_plugin_file (const char *name)
+{
+  g_autofree char *path = g_build_filename (WW_BUILD_PLUGIN_DIR, name, NULL);
+  char *resolved = realpath (path, NULL);
+  char *canonical;
+
+  g_assert_nonnull (resolved);
+  canonical = g_strdup (resolved);
+  free (resolved);
+
+  return canonical;
+}
+
+static void
+make_dir (const char *path)
+{
+  g_assert_no_errno (g_mkdir_with_parents (path, 0700));
+}
+
+static void
+copy_file (const char *source,
+           const char *destination)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (source);
+  g_autoptr(GFile) to = g_file_new_for_path (destination);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+link_file (const char *target,
+           const char *link_path)
+{
+  g_assert_no_errno (symlink (target, link_path));
+}
+
+/* the line of @lines that starts with @prefix, which must be there once */
+static const char *
+find_line (GStrv       lines,
+           const char *prefix)
+{
+  const char *found = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], prefix))
+        {
+          g_assert_null (found);
+          found = lines[i];
+        }
+    }
+
+  if (found == NULL)
+    g_error ("no line starts with “%s”", prefix);
+
+  return found;
+}
+
+static guint
+count_lines (GStrv       lines,
+             const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      n++;
+
+  return n;
+}
+
+/* the problems printed under @line: the indented lines that follow it */
+static char *
+dup_problems (GStrv       lines,
+              const char *line)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint i = 0;
+
+  while (lines[i] != NULL && lines[i] != line)
+    i++;
+  g_assert_nonnull (lines[i]);
+
+  for (i++; lines[i] != NULL && g_str_has_prefix (lines[i], "     "); i++)
+    g_string_append_printf (problems, "%s\n", lines[i] + strlen ("     "));
+
+  return g_string_free (g_steal_pointer (&problems), FALSE);
+}
+
+/* The themes of this repository, where the program finds them: each
+ * one ok, and nothing to say beyond that. */
+static void
+test_plugins_verify_installed (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(Result) result = run (fixture, "plugins", "verify", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *summary = g_strdup_printf ("%u plugins: %u ok, 0 with problems, ",
+                                              (guint) G_N_ELEMENTS (themes),
+                                              (guint) G_N_ELEMENTS (themes));
+
+  g_assert_cmpint (result->status, ==, 0);
+  /* the engine's own warnings are not printed besides the report */
+  g_assert_cmpstr (result->err, ==, "");
+  lines = split_lines (result->out);
+  g_assert_cmpuint (count_lines (lines, "ok   "), ==, G_N_ELEMENTS (themes));
+  g_assert_cmpuint (count_lines (lines, "FAIL "), ==, 0);
+  g_assert_null (strstr (result->out, "error: "));
+
+  for (guint i = 0; i < G_N_ELEMENTS (themes); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("ok   %s (", themes[i]);
+      g_autofree char *name = g_strdup_printf ("%s.plugin", themes[i]);
+      g_autofree char *key_file = build_plugin_file (name);
+      const char *line = find_line (lines, prefix);
+
+      g_assert_true (g_str_has_suffix (line, key_file));
+    }
+
+  g_assert_true (g_str_has_prefix (last_line (lines), summary));
+  /* nor was the directory opened */
+  g_assert_false (g_file_test (fixture->db, G_FILE_TEST_EXISTS));
+}
+
+/* Each of the engine's refusals, in words that say what to do. */
+static void
+test_plugins_verify_broken (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const struct {
+    const char *fixture;
+    const char *id;
+    const char *says[2];
+  } cases[] = {
+    { "bad-keyfile", NULL, { "error: the .plugin file cannot be read: ", "reinstall the plugin, or remove the file" } },
+    { "missing-module", "missing-module", { "libww-plugin-missing-module.so is missing", "reinstall the plugin" } },
+    { "missing-symbol", "missing-symbol", { "does not export ww_plugin_query_type()", "G_MODULE_EXPORT" } },
+    { "wrong-abi", "wrong-abi", { "built for plugin ABI 999, and this program takes ABI 1",
+                                  "install a build of the plugin for ABI 1" } },
+    { "wrong-type", "wrong-type", { "does not return a plugin type of its own derived from WwPlugin",
+                                    "rebuild the plugin" } },
+    { "bad-data", "bad-data", { "error: its data is not valid: ", "form[2].type" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = plugin_fixture_dir (cases[i].fixture);
+      g_autofree char *name = g_strdup_printf ("%s.plugin", cases[i].fixture);
+      g_autofree char *key_file = g_build_filename (dir, name, NULL);
+      g_autofree char *expected = NULL;
+      g_autofree char *problems = NULL;
+      g_autoptr(Result) result = run (fixture, "plugins", "verify", "--path", dir, NULL);
+      g_auto(GStrv) lines = NULL;
+
+      g_test_message ("fixture %s", cases[i].fixture);
+      g_assert_cmpint (result->status, ==, 3);
+      g_assert_cmpstr (result->err, ==, "");
+      lines = split_lines (result->out);
+
+      if (cases[i].id != NULL)
+        expected = g_strdup_printf ("FAIL %s (", cases[i].id);
+      else
+        expected = g_strdup_printf ("FAIL %s", key_file);
+      g_assert_true (g_str_has_prefix (lines[0], expected));
+      g_assert_true (g_str_has_suffix (lines[0], key_file));
+
+      problems = dup_problems (lines, lines[0]);
+      g_assert_true (g_str_has_prefix (problems, "error: "));
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].says); j++)
+        g_assert_nonnull (strstr (problems, cases[i].says[j]));
+      /* the path is on the plugin's line; the engine's "Plugin file …" is not repeated */
+      g_assert_null (strstr (problems, "Plugin file"));
+
+      g_assert_true (g_str_has_prefix (last_line (lines), "1 plugin: 0 ok, 1 with problems, "));
+    }
+}
+
+/* Two folders with a plugin of the same id: the second is named as the
+ * one skipped, with the first that took the id. */
+static void
+test_plugins_verify_duplicate (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *good_dir = plugin_fixture_dir ("good");
+  g_autofree char *duplicate_dir = plugin_fixture_dir ("duplicate");
+  g_autofree char *good = g_build_filename (good_dir, "good.plugin", NULL);
+  g_autofree char *duplicate = g_build_filename (duplicate_dir, "duplicate.plugin", NULL);
+  g_autoptr(Result) result = run (fixture, "plugins", "verify",
+                                  "--path", good_dir, "--path", duplicate_dir, NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *problems = NULL;
+  const char *line;
+
+  g_assert_cmpint (result->status, ==, 3);
+  lines = split_lines (result->out);
+  g_assert_true (g_str_has_suffix (find_line (lines, "ok   good "), good));
+
+  line = find_line (lines, "FAIL good ");
+  g_assert_true (g_str_has_suffix (line, duplicate));
+  problems = dup_problems (lines, line);
+  g_assert_nonnull (strstr (problems, "error: its Id “good” is the Id of "));
+  g_assert_nonnull (strstr (problems, good));
+  g_assert_nonnull (strstr (problems, "remove one of the two"));
+  g_assert_true (g_str_has_prefix (last_line (lines), "2 plugins: 1 ok, 1 with problems, "));
+}
+
+/* plugins-2 beside plugins-1 holds plugins the program never loads. */
+static void
+test_plugins_verify_other_abi (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *good_dir = plugin_fixture_dir ("good");
+  g_autofree char *good_key_file = g_build_filename (good_dir, "good.plugin", NULL);
+  g_autofree char *good_module = g_build_filename (good_dir, "libww-plugin-good.so", NULL);
+  g_autofree char *ours = tmp_file (fixture, "lib/wegwijzer/plugins-1");
+  g_autofree char *other = tmp_file (fixture, "lib/wegwijzer/plugins-2");
+  g_autofree char *empty = tmp_file (fixture, "lib/wegwijzer/plugins-3");
+  g_autofree char *link = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(Result) result = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *problems = NULL;
+  g_autofree char *warn_line = NULL;
+
+  make_dir (ours);
+  make_dir (other);
+  make_dir (empty);
+  link = g_build_filename (ours, "good.plugin", NULL);
+  link_file (good_key_file, link);
+  g_clear_pointer (&link, g_free);
+  link = g_build_filename (ours, "libww-plugin-good.so", NULL);
+  link_file (good_module, link);
+  /* never loaded, so a key file is all it takes */
+  copy = g_build_filename (other, "good.plugin", NULL);
+  copy_file (good_key_file, copy);
+
+  result = run (fixture, "plugins", "verify", "--path", ours, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  lines = split_lines (result->out);
+  find_line (lines, "ok   good ");
+
+  warn_line = g_strdup_printf ("warn %s", other);
+  g_assert_cmpstr (find_line (lines, "warn "), ==, warn_line);
+  problems = dup_problems (lines, find_line (lines, "warn "));
+  g_assert_cmpstr (problems, ==,
+                   "warning: these plugins were built for ABI 2, and this program takes ABI 1; "
+                   "install builds of them for ABI 1, or remove them\n");
+  /* a folder without plugins is not worth a word */
+  g_assert_null (strstr (result->out, "plugins-3"));
+  g_assert_true (g_str_has_prefix (last_line (lines), "1 plugin: 1 ok, 0 with problems, "));
+}
+
+/* A module, or its folder, that others can write: a warning, not an error. */
+static void
+test_plugins_verify_writable (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autofree char *good_dir = plugin_fixture_dir ("good");
+  g_autofree char *good_key_file = g_build_filename (good_dir, "good.plugin", NULL);
+  g_autofree char *good_module = g_build_filename (good_dir, "libww-plugin-good.so", NULL);
+  g_autofree char *dir = tmp_file (fixture, "plugins");
+  g_autofree char *key_file = g_build_filename (dir, "good.plugin", NULL);
+  g_autofree char *module = g_build_filename (dir, "libww-plugin-good.so", NULL);
+  g_autofree char *module_says = g_strdup_printf ("warning: its module %s can be changed by users "
+                                                  "other than its owner", module);
+  g_autofree char *folder_says = g_strdup_printf ("warning: the folder %s can be changed by users "
+                                                  "other than its owner", dir);
+
+  make_dir (dir);
+  copy_file (good_key_file, key_file);
+  copy_file (good_module, module);
+
+  {
+    g_autoptr(Result) result = NULL;
+
+    g_assert_no_errno (g_chmod (module, 0755));
+    result = run (fixture, "plugins", "verify", "--path", dir, NULL);
+    g_assert_cmpint (result->status, ==, 0);
+    g_assert_null (strstr (result->out, "can be changed"));
+  }
+
+  {
+    g_autoptr(Result) result = NULL;
+
+    g_assert_no_errno (g_chmod (module, 0775));
+    result = run (fixture, "plugins", "verify", "--path", dir, NULL);
+    g_assert_cmpint (result->status, ==, 0);
+    g_assert_true (g_str_has_prefix (result->out, "ok   good "));
+    g_assert_nonnull (strstr (result->out, module_says));
+    g_assert_nonnull (strstr (result->out, "chmod go-w"));
+    g_assert_null (strstr (result->out, folder_says));
+  }
+
+  {
+    g_autoptr(Result) result = NULL;
+
+    g_assert_no_errno (g_chmod (module, 0755));
+    g_assert_no_errno (g_chmod (dir, 0757));
+    result = run (fixture, "plugins", "verify", "--path", dir, NULL);
+    g_assert_cmpint (result->status, ==, 0);
+    g_assert_null (strstr (result->out, module_says));
+    g_assert_nonnull (strstr (result->out, folder_says));
+  }
+}
+
+/* The extension point's mount, laid out as Flatpak does it (see
+ * test-plugin-engine.c): each extension in a folder of its own, and
+ * links to their files in the merged folder; one extension was not
+ * merged, one is built for another ABI only. verify finds them all
+ * when given the mount. */
+static void
+mount_theme (const char *mount,
+             const char *extension,
+             const char *abi_dir,
+             const char *id,
+             gboolean    merged)
+{
+  const char *suffixes[] = { ".plugin", ".so" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = i == 0 ? g_strdup_printf ("%s.plugin", id)
+                                     : g_strdup_printf ("libww-plugin-%s.so", id);
+      g_autofree char *target = g_build_filename (WW_BUILD_PLUGIN_DIR, name, NULL);
+      g_autofree char *own_dir = g_build_filename (mount, extension, "lib", "wegwijzer", abi_dir, NULL);
+      g_autofree char *own = g_build_filename (own_dir, name, NULL);
+
+      make_dir (own_dir);
+      link_file (target, own);
+      if (merged)
+        {
+          g_autofree char *merged_dir = g_build_filename (mount, "lib", "wegwijzer", abi_dir, NULL);
+          g_autofree char *merged_file = g_build_filename (merged_dir, name, NULL);
+          g_autofree char *relative = g_build_filename ("..", "..", "..", extension, "lib", "wegwijzer",
+                                                        abi_dir, name, NULL);
+
+          make_dir (merged_dir);
+          link_file (relative, merged_file);
+        }
+    }
+}
+
+static void
+test_plugins_verify_flatpak (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *mount = tmp_file (fixture, "plugins");
+  g_autofree char *future = g_build_filename (mount, "Future", "lib", "wegwijzer", "plugins-2", NULL);
+  g_autofree char *future_line = g_strdup_printf ("warn %s", future);
+  const char *loaded[] = { "care", "legal", "police" };
+  g_autoptr(Result) result = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  mount_theme (mount, "Care", "plugins-1", "care", TRUE);
+  mount_theme (mount, "Legal", "plugins-1", "legal", TRUE);
+  mount_theme (mount, "Police", "plugins-1", "police", FALSE);
+  /* merge-dirs names our ABI's folder alone */
+  mount_theme (mount, "Future", "plugins-2", "media", FALSE);
+
+  result = run (fixture, "plugins", "verify", "--path", mount, NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  lines = split_lines (result->out);
+  /* each once, though two of them are linked twice */
+  g_assert_cmpuint (count_lines (lines, "ok   "), ==, G_N_ELEMENTS (loaded));
+  for (guint i = 0; i < G_N_ELEMENTS (loaded); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("ok   %s (", loaded[i]);
+
+      find_line (lines, prefix);
+    }
+  g_assert_cmpstr (find_line (lines, "warn "), ==, future_line);
+  g_assert_null (strstr (result->out, "media"));
+  g_assert_cmpstr (last_line (lines), ==, "3 plugins: 3 ok, 0 with problems, 1 warning");
+
+  /* the merged folder alone is a plugin folder of its own, not a mount */
+  {
+    g_autofree char *merged = g_build_filename (mount, "lib", "wegwijzer", "plugins-1", NULL);
+    g_autoptr(Result) merged_only = run (fixture, "plugins", "verify", "--path", merged, NULL);
+    g_auto(GStrv) merged_lines = split_lines (merged_only->out);
+
+    g_assert_cmpint (merged_only->status, ==, 0);
+    g_assert_cmpuint (count_lines (merged_lines, "ok   "), ==, 2);
+    g_assert_null (strstr (merged_only->out, "police"));
+  }
+}
+
+static void
+test_plugins_verify_json (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  {
+    g_autoptr(Result) result = run (fixture, "plugins", "verify", "--json", NULL);
+    g_autoptr(JsonArray) array = NULL;
+
+    g_assert_cmpint (result->status, ==, 0);
+    array = parse_array (result->out);
+    g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (themes));
+    for (guint i = 0; i < G_N_ELEMENTS (themes); i++)
+      {
+        JsonObject *plugin = find_id (array, themes[i]);
+        g_autofree char *name = g_strdup_printf ("%s.plugin", themes[i]);
+        g_autofree char *key_file = build_plugin_file (name);
+        g_autofree char *folder = g_path_get_dirname (key_file);
+        g_autofree char *module_name = g_strdup_printf ("libww-plugin-%s.so", themes[i]);
+        g_autofree char *module = g_build_filename (folder, module_name, NULL);
+
+        g_assert_nonnull (plugin);
+        g_assert_cmpstr (json_object_get_string_member (plugin, "name"), !=, "");
+        g_assert_cmpstr (json_object_get_string_member (plugin, "key_file"), ==, key_file);
+        g_assert_cmpstr (json_object_get_string_member (plugin, "module"), ==, module);
+        g_assert_cmpstr (json_object_get_string_member (plugin, "folder"), ==, folder);
+        g_assert_cmpint (json_object_get_int_member (plugin, "abi"), ==, WW_PLUGIN_ABI);
+        g_assert_true (json_object_get_boolean_member (plugin, "ok"));
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plugin, "errors")), ==, 0);
+        g_assert_true (json_object_has_member (plugin, "warnings"));
+        g_assert_nonnull (json_object_get_array_member (plugin, "warnings"));
+      }
+  }
+
+  /* a broken plugin and a folder that is not there */
+  {
+    g_autofree char *dir = plugin_fixture_dir ("wrong-abi");
+    g_autofree char *missing = tmp_file (fixture, "no-such-folder");
+    g_autoptr(Result) result = run (fixture, "plugins", "verify", "--json",
+                                    "--path", dir, "--path", missing, NULL);
+    g_autoptr(JsonArray) array = NULL;
+    JsonObject *plugin;
+    JsonObject *folder = NULL;
+    JsonArray *errors;
+
+    g_assert_cmpint (result->status, ==, 3);
+    array = parse_array (result->out);
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+
+    plugin = find_id (array, "wrong-abi");
+    g_assert_nonnull (plugin);
+    g_assert_false (json_object_get_boolean_member (plugin, "ok"));
+    g_assert_cmpint (json_object_get_int_member (plugin, "abi"), ==, 999);
+    errors = json_object_get_array_member (plugin, "errors");
+    g_assert_cmpuint (json_array_get_length (errors), ==, 1);
+    g_assert_nonnull (strstr (json_array_get_string_element (errors, 0), "built for plugin ABI 999"));
+    /* the fixture's name is in English only */
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plugin, "warnings")), ==, 1);
+
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *object = json_array_get_object_element (array, i);
+
+        if (json_object_get_null_member (object, "id"))
+          folder = object;
+      }
+    g_assert_nonnull (folder);
+    g_assert_cmpstr (json_object_get_string_member (folder, "folder"), ==, missing);
+    g_assert_true (json_object_get_null_member (folder, "key_file"));
+    g_assert_false (json_object_get_boolean_member (folder, "ok"));
+    errors = json_object_get_array_member (folder, "errors");
+    g_assert_nonnull (strstr (json_array_get_string_element (errors, 0), "no such folder"));
+  }
+}
+
+/* A --path folder that is not there is an error, and so is finding no
+ * plugin at all; a folder of the default search path that is not there
+ * is not (test_plugins_verify_installed: /app/plugins). */
+static void
+test_plugins_verify_missing (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *missing = tmp_file (fixture, "no-such-folder");
+  g_autofree char *empty = tmp_file (fixture, "empty");
+  g_autofree char *good_dir = plugin_fixture_dir ("good");
+
+  {
+    g_autoptr(Result) result = run (fixture, "plugins", "verify", "--path", missing, NULL);
+    g_auto(GStrv) lines = split_lines (result->out);
+    g_autofree char *expected = g_strdup_printf ("FAIL %s", missing);
+
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_cmpstr (lines[0], ==, expected);
+    g_assert_cmpstr (lines[1], ==, "     error: no such folder; check the --path given");
+    g_assert_cmpstr (last_line (lines), ==,
+                     "0 plugins: 0 ok, 0 with problems, 0 warnings; 1 folder with problems");
+  }
+
+  /* the good folder is checked all the same */
+  {
+    g_autoptr(Result) result = run (fixture, "plugins", "verify",
+                                    "--path", good_dir, "--path", missing, NULL);
+    g_auto(GStrv) lines = split_lines (result->out);
+
+    g_assert_cmpint (result->status, ==, 3);
+    find_line (lines, "ok   good ");
+    find_line (lines, "FAIL ");
+  }
+
+  {
+    g_autoptr(Result) result = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *expected = g_strdup_printf ("FAIL no plugins found in: %s;", empty);
+
+    make_dir (empty);
+    result = run (fixture, "plugins", "verify", "--path", empty, NULL);
+    lines = split_lines (result->out);
+    g_assert_cmpint (result->status, ==, 3);
+    g_assert_true (g_str_has_prefix (lines[0], expected));
+    g_assert_cmpstr (last_line (lines), ==, "0 plugins: 0 ok, 0 with problems, 0 warnings");
+  }
+}
+
 /* --- generate -------------------------------------------------------------------- */
 
 static char *
@@ -2381,6 +2929,7 @@ main (int    argc,
 
   ADD ("/admin/help/main", test_help_main);
   ADD ("/admin/help/commands", test_help_commands);
+  ADD ("/admin/help/plugins", test_help_plugins);
   ADD ("/admin/help/version", test_version);
   ADD ("/admin/usage/errors", test_usage_errors);
   ADD ("/admin/usage/db-anywhere", test_usage_db_anywhere);
@@ -2415,6 +2964,14 @@ main (int    argc,
   ADD ("/admin/plugins/list", test_plugins_list);
   ADD ("/admin/plugins/json", test_plugins_json);
   ADD ("/admin/plugins/all", test_plugins_all);
+  ADD ("/admin/plugins/verify/installed", test_plugins_verify_installed);
+  ADD ("/admin/plugins/verify/broken", test_plugins_verify_broken);
+  ADD ("/admin/plugins/verify/duplicate", test_plugins_verify_duplicate);
+  ADD ("/admin/plugins/verify/other-abi", test_plugins_verify_other_abi);
+  ADD ("/admin/plugins/verify/writable", test_plugins_verify_writable);
+  ADD ("/admin/plugins/verify/flatpak", test_plugins_verify_flatpak);
+  ADD ("/admin/plugins/verify/json", test_plugins_verify_json);
+  ADD ("/admin/plugins/verify/missing", test_plugins_verify_missing);
   ADD ("/admin/generate/count", test_generate_count);
   ADD ("/admin/generate/bad", test_generate_bad);
   ADD ("/admin/kiosk/json", test_kiosk_json);
