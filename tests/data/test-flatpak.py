@@ -416,6 +416,8 @@ def build():
         check(ok_ids == expected_ids and len(report) == len(expected_ids),
               'every extension built loads, each once, through the Flatpak mount',
               f'ok: {ok_ids}, expected: {expected_ids}, all: {report}')
+        warnings = [(p.get('id') or p.get('folder'), w) for p in report for w in p.get('warnings', [])]
+        check(not warnings, 'and verify has no warning for any of them', warnings)
 
         # A library of another ABI, as an older or newer app would bring:
         # the extension's build refuses, before a module is made.
