@@ -187,6 +187,52 @@ test_too_new (Fixture       *fixture,
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
+/* For each new connection: what a SQLite built without FTS5 has, neither
+ * its module nor its fts5() function, by which the API is found. */
+static int
+drop_fts5_cb (sqlite3                     *db,
+              const char                 **error_message,
+              const sqlite3_api_routines  *api)
+{
+  static const char *const keep[] = { "rtree", "rtree_i32", NULL };
+  int rc = sqlite3_create_function (db, "fts5", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+
+  return rc != SQLITE_OK ? rc : sqlite3_drop_modules (db, (const char **) keep);
+}
+
+/* A SQLite without FTS5 is named as the problem, and the directory that
+ * is there is left alone, not taken for damaged and moved aside. */
+static void
+test_no_fts5 (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WwDirectory) again = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_length, after_length;
+
+  g_clear_object (&fixture->directory);
+  g_assert_true (g_file_get_contents (fixture->path, &before, &before_length, NULL));
+
+  sqlite3_auto_extension ((void (*) (void)) drop_fts5_cb);
+  again = ww_directory_open (fixture->path, &error);
+  sqlite3_reset_auto_extension ();
+
+  g_assert_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_FAILED);
+  g_assert_null (again);
+  g_assert_nonnull (strstr (error->message, "was built without full-text search (FTS5"));
+  g_assert_nonnull (strstr (error->message, "install or bundle a SQLite built with it"));
+  g_assert_true (g_file_get_contents (fixture->path, &after, &after_length, NULL));
+  g_assert_cmpmem (before, before_length, after, after_length);
+
+  /* with the module back it opens as before */
+  g_clear_error (&error);
+  again = ww_directory_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ww_directory_count (again, NULL), >, 0);
+}
+
 static void
 check_recovered (Fixture    *fixture,
                  const char *damaged_contents,
@@ -1488,6 +1534,7 @@ main (int   argc,
 
   ADD ("/directory/open/migrations", test_migrations, fixture_set_up);
   ADD ("/directory/open/too-new", test_too_new, fixture_set_up_empty);
+  ADD ("/directory/open/no-fts5", test_no_fts5, fixture_set_up);
   ADD ("/directory/open/corrupt/garbage", test_corrupt_garbage, fixture_set_up);
   ADD ("/directory/open/corrupt/pages", test_corrupt_pages, fixture_set_up);
   ADD ("/directory/store/round-trip", test_lookup_round_trip, fixture_set_up);

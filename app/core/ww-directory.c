@@ -467,6 +467,51 @@ migrate (sqlite3  *db,
   return TRUE;
 }
 
+/* A SQLite built without these (a distribution's or a Flatpak runtime's
+ * choice) cannot hold the directory. Each is tried on a connection of
+ * its own in memory, so that the message names what is missing, instead
+ * of a query failing later, whatever state the file is in. */
+static gboolean
+check_sqlite_modules (GError **error)
+{
+  static const struct {
+    const char *create;
+    const char *feature;
+  } probes[] = {
+    { "CREATE VIRTUAL TABLE probe_fts USING fts5 (x, tokenize = 'unicode61 remove_diacritics 2')",
+      "full-text search (FTS5, with unicode61 remove_diacritics 2, SQLite 3.27 or newer)" },
+    { "CREATE VIRTUAL TABLE probe_geo USING rtree (id, min_x, max_x)",
+      "the R*Tree index" },
+  };
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, "checking the SQLite library");
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (probes); i++)
+    {
+      if (sqlite3_exec (db, probes[i].create, NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, WW_DIRECTORY_ERROR, WW_DIRECTORY_ERROR_FAILED,
+                       "The SQLite library in use (%s) was built without %s, which the "
+                       "directory needs (%s); install or bundle a SQLite built with it",
+                       sqlite3_libversion (), probes[i].feature, sqlite3_errmsg (db));
+          sqlite3_close (db);
+          return FALSE;
+        }
+    }
+
+  sqlite3_close (db);
+
+  return TRUE;
+}
+
 /* Opens the writer and brings the schema up to date. Corruption is
  * reported as WW_DIRECTORY_ERROR_CORRUPT so the caller can move the file
  * aside; nothing here writes over a file it could not read. */
@@ -476,6 +521,9 @@ open_writer (WwDirectory  *self,
 {
   int version = 0;
   int rc;
+
+  if (!check_sqlite_modules (error))
+    return FALSE;
 
   rc = open_connection (self->name, self->read_only, &self->writer.db);
   if (rc != SQLITE_OK)
