@@ -88,18 +88,6 @@ print_table (GPtrArray *rows,
 }
 
 static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_info_object (JsonBuilder  *builder,
                  WwPluginInfo *info,
                  WwDirectory  *directory)
@@ -108,8 +96,8 @@ add_info_object (JsonBuilder  *builder,
   const GError *error = ww_plugin_info_get_error (info);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", ww_plugin_info_get_id (info));
-  add_string_member (builder, "name", ww_plugin_info_get_name (info));
+  ww_admin_json_add_string (builder, "id", ww_plugin_info_get_id (info));
+  ww_admin_json_add_string (builder, "name", ww_plugin_info_get_name (info));
   json_builder_set_member_name (builder, "loaded");
   json_builder_add_boolean_value (builder, plugin != NULL);
   json_builder_set_member_name (builder, "providers");
@@ -117,11 +105,11 @@ add_info_object (JsonBuilder  *builder,
     json_builder_add_int_value (builder, ww_directory_count (directory, ww_plugin_get_id (plugin)));
   else
     json_builder_add_null_value (builder);
-  add_string_member (builder, "module", ww_plugin_info_get_module_path (info));
-  add_string_member (builder, "key_file", ww_plugin_info_get_key_file (info));
+  ww_admin_json_add_string (builder, "module", ww_plugin_info_get_module_path (info));
+  ww_admin_json_add_string (builder, "key_file", ww_plugin_info_get_key_file (info));
   json_builder_set_member_name (builder, "abi");
   json_builder_add_int_value (builder, ww_plugin_info_get_abi_version (info));
-  add_string_member (builder, "error", error != NULL ? error->message : NULL);
+  ww_admin_json_add_string (builder, "error", error != NULL ? error->message : NULL);
   json_builder_end_object (builder);
 }
 

@@ -96,6 +96,10 @@ WwRelayStoreSqlite *ww_admin_open_relay_store (const char *relay_db,
                                                gboolean    create);
 char           *ww_admin_format_time        (gint64               unix_seconds);
 void            ww_admin_print_json         (JsonBuilder         *builder);
+/* a member @name that is @value, or null for NULL */
+void            ww_admin_json_add_string    (JsonBuilder         *builder,
+                                             const char          *name,
+                                             const char          *value);
 char           *ww_admin_dup_json_string    (const char          *text);
 
 int             ww_admin_provider           (WwAdmin  *admin,

@@ -179,18 +179,6 @@ check_filters (WwAdmin           *admin,
 }
 
 static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_strv_member (JsonBuilder       *builder,
                  const char        *name,
                  const char *const *values)
@@ -212,13 +200,13 @@ add_provider_object (JsonBuilder *builder,
   gboolean located = ww_provider_get_coordinates (provider, &latitude, &longitude);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", ww_provider_get_id (provider));
-  add_string_member (builder, "name", ww_provider_get_name (provider));
-  add_string_member (builder, "theme", ww_provider_get_theme (provider));
-  add_string_member (builder, "category", ww_provider_get_category (provider));
-  add_string_member (builder, "city", ww_provider_get_city (provider));
-  add_string_member (builder, "street", ww_provider_get_field (provider, WW_PROVIDER_STREET));
-  add_string_member (builder, "postal_code", ww_provider_get_field (provider, WW_PROVIDER_POSTAL_CODE));
+  ww_admin_json_add_string (builder, "id", ww_provider_get_id (provider));
+  ww_admin_json_add_string (builder, "name", ww_provider_get_name (provider));
+  ww_admin_json_add_string (builder, "theme", ww_provider_get_theme (provider));
+  ww_admin_json_add_string (builder, "category", ww_provider_get_category (provider));
+  ww_admin_json_add_string (builder, "city", ww_provider_get_city (provider));
+  ww_admin_json_add_string (builder, "street", ww_provider_get_field (provider, WW_PROVIDER_STREET));
+  ww_admin_json_add_string (builder, "postal_code", ww_provider_get_field (provider, WW_PROVIDER_POSTAL_CODE));
 
   json_builder_set_member_name (builder, "latitude");
   if (located)
@@ -231,7 +219,7 @@ add_provider_object (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 
-  add_string_member (builder, "phone", ww_provider_get_field (provider, WW_PROVIDER_PHONE));
+  ww_admin_json_add_string (builder, "phone", ww_provider_get_field (provider, WW_PROVIDER_PHONE));
   add_strv_member (builder, "languages", ww_provider_get_languages (provider));
   add_strv_member (builder, "attributes", ww_provider_get_attributes (provider));
 

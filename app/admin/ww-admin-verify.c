@@ -649,18 +649,6 @@ verify_plugin (WwPluginInfo *info,
 /* --- output ------------------------------------------------------------------ */
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_string_array (JsonBuilder *builder,
                   const char  *name,
                   GPtrArray   *strings)
@@ -677,16 +665,16 @@ add_report_object (JsonBuilder *builder,
                    Report      *report)
 {
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "id", report->id);
-  add_nullable_string (builder, "name", report->name);
-  add_nullable_string (builder, "key_file", report->key_file);
-  add_nullable_string (builder, "module", report->module);
+  ww_admin_json_add_string (builder, "id", report->id);
+  ww_admin_json_add_string (builder, "name", report->name);
+  ww_admin_json_add_string (builder, "key_file", report->key_file);
+  ww_admin_json_add_string (builder, "module", report->module);
   json_builder_set_member_name (builder, "abi");
   if (report->abi != 0)
     json_builder_add_int_value (builder, report->abi);
   else
     json_builder_add_null_value (builder);
-  add_nullable_string (builder, "folder", report->folder);
+  ww_admin_json_add_string (builder, "folder", report->folder);
   json_builder_set_member_name (builder, "ok");
   json_builder_add_boolean_value (builder, report->errors->len == 0);
   add_string_array (builder, "errors", report->errors);

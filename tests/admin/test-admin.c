@@ -1677,12 +1677,10 @@ test_plugins_all (Fixture       *fixture,
 
 /* --- plugins verify -------------------------------------------------------------- */
 
-/* Where a fixture plugin of tests/plugins/ is built, resolved as the
- * engine reports key files. */
+/* @path with its links resolved, as the engine reports key files */
 static char *
-plugin_fixture_dir (const char *fixture)
+dup_canonical (const char *path)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "..", "plugins", fixture, NULL);
   char *resolved = realpath (path, NULL);
   char *canonical;
 
@@ -1693,18 +1691,21 @@ plugin_fixture_dir (const char *fixture)
   return canonical;
 }
 
+/* Where a fixture plugin of tests/plugins/ is built. */
+static char *
+plugin_fixture_dir (const char *fixture)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "..", "plugins", fixture, NULL);
+
+  return dup_canonical (path);
+}
+
 static char *
 build_plugin_file (const char *name)
 {
   g_autofree char *path = g_build_filename (WW_BUILD_PLUGIN_DIR, name, NULL);
-  char *resolved = realpath (path, NULL);
-  char *canonical;
 
-  g_assert_nonnull (resolved);
-  canonical = g_strdup (resolved);
-  free (resolved);
-
-  return canonical;
+  return dup_canonical (path);
 }
 
 static void
