@@ -5,11 +5,13 @@
  * COMMIT returns, which is what lets the relay answer 2xx only for what
  * it cannot lose.
  *
- * Group commit: bookings that arrive while another commit is syncing
- * wait, and the first of them then writes them all in one transaction
- * (each in its own savepoint, so that one refused booking does not
- * take the others with it) and one sync. Nobody is answered before the
- * sync that holds their booking.
+ * Bookings are written by whichever thread is committing: bookings that
+ * arrive while it syncs wait in a queue, and it writes them next, back
+ * to back, with no thread to wake between one sync and the next. With
+ * group commit it writes all that wait in one transaction (each in its
+ * own savepoint, so that one refused booking does not take the others
+ * with it) and one sync; without, one transaction and sync each.
+ * Nobody is answered before the sync that holds their booking.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +29,8 @@ typedef struct {
   const WwRelayNewBooking  *booking;
   guint                     status_code;
   const char               *response_body;
+  /* signalled when it is done, or when its thread is to commit */
+  GCond                     wake;
   /* the outcome, set by whoever commits it */
   gboolean                  done;
   gboolean                  found;
@@ -42,17 +46,21 @@ struct _WwRelayStoreSqlite
   sqlite3  *db;
   char     *path;
   GHashTable *statements;     /* SQL → sqlite3_stmt *, see prepare() */
+  gint64    forgot_at;        /* when old keys and message ids last went */
 
   /* one user of the connection at a time; a transaction holds it from
    * BEGIN to COMMIT */
   GMutex    db_lock;
 
-  /* group commit */
+  /* the commit queue, see create_booking() */
   GMutex    commit_lock;
-  GCond     commit_done;
   GQueue    waiting;          /* BookingJob *, not yet taken */
   gboolean  committing;       /* a thread is writing a group */
   gboolean  group_commit;
+
+  /* connections for look-ups, see take_reader() */
+  GMutex    readers_lock;
+  GPtrArray *idle_readers;    /* Reader * */
 };
 
 static void ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface);
@@ -194,26 +202,136 @@ prepare_once (sqlite3     *db,
 }
 
 /* Parsing SQL was a good part of a booking's cost: each statement is
- * prepared the first time and kept. */
+ * prepared the first time and kept, one cache per connection. */
 static CachedStatement *
-prepare (WwRelayStoreSqlite  *self,
-         const char          *sql,
-         GError             **error)
+prepare_in (sqlite3      *db,
+            GHashTable   *statements,
+            const char   *sql,
+            GError      **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (statements, sql);
   int rc;
 
   if (stmt != NULL)
     return stmt;
 
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, "preparing a query");
+      set_sqlite_error (error, db, rc, "preparing a query");
       return NULL;
     }
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (statements, g_strdup (sql), stmt);
   return stmt;
+}
+
+/* A statement on the writing connection, with db_lock held. */
+static CachedStatement *
+prepare (WwRelayStoreSqlite  *self,
+         const char          *sql,
+         GError             **error)
+{
+  return prepare_in (self->db, self->statements, sql, error);
+}
+
+/* A statement without parameters or rows (BEGIN, COMMIT, SAVEPOINT),
+ * from the cache, with db_lock held. */
+static gboolean
+run (WwRelayStoreSqlite  *self,
+     const char          *sql,
+     const char          *doing,
+     GError             **error)
+{
+  g_autoptr(CachedStatement) stmt = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, doing);
+  return TRUE;
+}
+
+/* A connection of its own for look-ups. In WAL mode a reader sees the
+ * last commit while the writer writes and syncs the next, so that
+ * checking a device's signature or a booking's status never waits
+ * behind a booking's sync on db_lock. Each is used by one thread at a
+ * time; idle ones are kept for the next look-up. */
+typedef struct {
+  WwRelayStoreSqlite *store;
+  sqlite3            *db;
+  GHashTable         *statements;
+} Reader;
+
+/* more than this many threads looking up at once is rare: the rest
+ * close their connection when they are done */
+#define MAX_IDLE_READERS 16
+
+static void
+reader_free (Reader *reader)
+{
+  /* every statement goes before the connection */
+  g_clear_pointer (&reader->statements, g_hash_table_unref);
+  g_clear_pointer (&reader->db, sqlite3_close_v2);
+  g_free (reader);
+}
+
+static Reader *
+take_reader (WwRelayStoreSqlite  *self,
+             GError             **error)
+{
+  Reader *reader = NULL;
+  int rc;
+
+  g_mutex_lock (&self->readers_lock);
+  if (self->idle_readers->len > 0)
+    reader = g_ptr_array_steal_index_fast (self->idle_readers, self->idle_readers->len - 1);
+  g_mutex_unlock (&self->readers_lock);
+  if (reader != NULL)
+    return reader;
+
+  reader = g_new0 (Reader, 1);
+  reader->store = self;
+  reader->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) sqlite3_finalize);
+  rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK ||
+      (sqlite3_extended_result_codes (reader->db, 1),
+       sqlite3_busy_timeout (reader->db, 5000),
+       rc = sqlite3_exec (reader->db, "PRAGMA query_only = ON", NULL, NULL, NULL)) != SQLITE_OK)
+    {
+      g_autofree char *doing = g_strdup_printf ("opening %s for reading", self->path);
+
+      set_sqlite_error (error, reader->db, rc, doing);
+      reader_free (reader);
+      return NULL;
+    }
+  return reader;
+}
+
+static void
+give_back_reader (Reader *reader)
+{
+  WwRelayStoreSqlite *self = reader->store;
+
+  g_mutex_lock (&self->readers_lock);
+  if (self->idle_readers->len < MAX_IDLE_READERS)
+    g_ptr_array_add (self->idle_readers, g_steal_pointer (&reader));
+  g_mutex_unlock (&self->readers_lock);
+
+  if (reader != NULL)
+    reader_free (reader);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reader, give_back_reader)
+
+static CachedStatement *
+prepare_read (Reader      *reader,
+              const char  *sql,
+              GError     **error)
+{
+  return prepare_in (reader->db, reader->statements, sql, error);
 }
 
 static void
@@ -311,11 +429,13 @@ lookup_device (WwRelayStore  *store,
                GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return FALSE;
+  if (!(stmt = prepare_read (reader,
                         "SELECT secret, revoked_at IS NOT NULL FROM devices WHERE id = ?",
                         error)))
     return FALSE;
@@ -328,7 +448,7 @@ lookup_device (WwRelayStore  *store,
       return FALSE;
     }
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (error, self->db, rc, "looking up a device");
+    return set_sqlite_error (error, reader->db, rc, "looking up a device");
 
   *secret = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   *revoked = sqlite3_column_int (stmt, 1) != 0;
@@ -343,11 +463,13 @@ message_seen (WwRelayStore  *store,
               GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return FALSE;
+  if (!(stmt = prepare_read (reader,
                         "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
                         error)))
     return FALSE;
@@ -355,7 +477,7 @@ message_seen (WwRelayStore  *store,
   sqlite3_bind_text (stmt, 2, msg_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, rc, "checking a message id");
+    return set_sqlite_error (error, reader->db, rc, "checking a message id");
 
   *seen = rc == SQLITE_ROW;
   return TRUE;
@@ -529,14 +651,15 @@ queue_delivery (WwRelayStoreSqlite       *self,
   return TRUE;
 }
 
-/* One booking of a group, inside the group's transaction. */
-static void
-write_booking_job (WwRelayStoreSqlite *self,
-                   BookingJob         *job)
-{
-  if (!exec_sql (self->db, "SAVEPOINT booking", "starting a booking", &job->error))
-    return;
+/* How often old idempotency keys and message ids are forgotten: each
+ * booking's transaction would do it for nothing almost every time. */
+#define FORGET_EVERY_SECONDS 60
 
+/* One booking's writes, inside the group's transaction. */
+static gboolean
+write_booking_rows (WwRelayStoreSqlite *self,
+                    BookingJob         *job)
+{
   if (!mark_message_seen (self, job->keys, &job->error) ||
       !find_kept_answer (self, job->keys, &job->found, &job->answered_status,
                          &job->answered_body, &job->error) ||
@@ -546,11 +669,25 @@ write_booking_job (WwRelayStoreSqlite *self,
         !queue_delivery (self, job->booking, &job->error))))
     {
       g_clear_pointer (&job->answered_body, g_free);
-      sqlite3_exec (self->db, "ROLLBACK TO booking", NULL, NULL, NULL);
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* One booking of a group of several: in a savepoint, so that a refused
+ * one leaves the others be. */
+static void
+write_booking_job (WwRelayStoreSqlite *self,
+                   BookingJob         *job)
+{
+  if (!run (self, "SAVEPOINT booking", "starting a booking", &job->error))
+    return;
+
+  if (!write_booking_rows (self, job))
+    run (self, "ROLLBACK TO booking", "undoing a booking", NULL);
 
   /* RELEASE of a savepoint that was rolled back to keeps nothing */
-  sqlite3_exec (self->db, "RELEASE booking", NULL, NULL, NULL);
+  run (self, "RELEASE booking", "ending a booking", NULL);
 }
 
 /* Writes @jobs in one transaction and one sync, and settles each. */
@@ -561,18 +698,34 @@ write_booking_group (WwRelayStoreSqlite *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(GError) error = NULL;
   BookingJob *first = g_ptr_array_index (jobs, 0);
+  gint64 now = first->keys->now;
+  gboolean forget = now - self->forgot_at >= FORGET_EVERY_SECONDS || now < self->forgot_at;
 
   /* IMMEDIATE takes the write lock up front, so the look-up of a key and
    * the write that follows cannot interleave with another writer's (the
    * admin tool's, say). */
-  if (exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", &error) &&
-      forget_old_keys (self, first->keys->now, &error))
+  if (run (self, "BEGIN IMMEDIATE", "starting a transaction", &error) &&
+      (!forget || forget_old_keys (self, now, &error)))
     {
-      for (guint i = 0; i < jobs->len; i++)
-        write_booking_job (self, g_ptr_array_index (jobs, i));
+      if (jobs->len == 1)
+        {
+          /* alone, a refused booking has nothing to keep */
+          if (!write_booking_rows (self, first))
+            {
+              rollback (self->db);
+              return;
+            }
+        }
+      else
+        for (guint i = 0; i < jobs->len; i++)
+          write_booking_job (self, g_ptr_array_index (jobs, i));
 
-      if (exec_sql (self->db, "COMMIT", "committing a booking", &error))
-        return;
+      if (run (self, "COMMIT", "committing a booking", &error))
+        {
+          if (forget)
+            self->forgot_at = now;
+          return;
+        }
     }
 
   /* nothing of the group was kept: each gets the error */
@@ -584,6 +737,49 @@ write_booking_group (WwRelayStoreSqlite *self,
       g_clear_pointer (&job->answered_body, g_free);
       g_clear_error (&job->error);
       job->error = g_error_copy (error);
+    }
+}
+
+/* How many more transactions a thread writes for others once its own
+ * booking is in: enough that commits follow each other without a
+ * wake-up between them, few enough that its own answer is not held up
+ * for long. */
+#define MAX_ROUNDS_FOR_OTHERS 8
+
+/* With commit_lock held, and this thread the one committing: writes
+ * what waits, until its own booking is in and it has done its share. */
+static void
+commit_waiting (WwRelayStoreSqlite *self,
+                BookingJob         *own)
+{
+  guint rounds_for_others = 0;
+
+  while (!g_queue_is_empty (&self->waiting) && rounds_for_others < MAX_ROUNDS_FOR_OTHERS)
+    {
+      g_autoptr(GPtrArray) group = g_ptr_array_new ();
+
+      if (self->group_commit)
+        while (!g_queue_is_empty (&self->waiting))
+          g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
+      else
+        g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
+      g_mutex_unlock (&self->commit_lock);
+
+      write_booking_group (self, group);
+
+      g_mutex_lock (&self->commit_lock);
+      for (guint i = 0; i < group->len; i++)
+        {
+          BookingJob *job = g_ptr_array_index (group, i);
+
+          /* its thread may return as soon as the lock is let go: not to
+           * be touched after this */
+          job->done = TRUE;
+          if (job != own)
+            g_cond_signal (&job->wake);
+        }
+      if (own->done)
+        rounds_for_others++;
     }
 }
 
@@ -605,42 +801,28 @@ create_booking (WwRelayStore              *store,
     .response_body = response_body,
   };
 
+  g_cond_init (&job.wake);
   g_mutex_lock (&self->commit_lock);
   g_queue_push_tail (&self->waiting, &job);
 
   while (!job.done)
     {
-      g_autoptr(GPtrArray) group = NULL;
-
       if (self->committing)
         {
-          g_cond_wait (&self->commit_done, &self->commit_lock);
+          g_cond_wait (&job.wake, &self->commit_lock);
           continue;
         }
 
-      /* this thread writes the group: every booking waiting now (or only
-       * its own, without group commit) */
       self->committing = TRUE;
-      group = g_ptr_array_new ();
-      if (self->group_commit)
-        while (!g_queue_is_empty (&self->waiting))
-          g_ptr_array_add (group, g_queue_pop_head (&self->waiting));
-      else
-        {
-          g_queue_remove (&self->waiting, &job);
-          g_ptr_array_add (group, &job);
-        }
-      g_mutex_unlock (&self->commit_lock);
-
-      write_booking_group (self, group);
-
-      g_mutex_lock (&self->commit_lock);
-      for (guint i = 0; i < group->len; i++)
-        ((BookingJob *) g_ptr_array_index (group, i))->done = TRUE;
+      commit_waiting (self, &job);
       self->committing = FALSE;
-      g_cond_broadcast (&self->commit_done);
+
+      /* the next in line takes over */
+      if (!g_queue_is_empty (&self->waiting))
+        g_cond_signal (&((BookingJob *) g_queue_peek_head (&self->waiting))->wake);
     }
   g_mutex_unlock (&self->commit_lock);
+  g_cond_clear (&job.wake);
 
   if (job.error != NULL)
     {
@@ -691,9 +873,10 @@ read_booking (sqlite3_stmt *stmt)
   return booking;
 }
 
-/* Called with db_lock held. */
+/* On the writer with db_lock held, or on a reader. */
 static WwRelayBooking *
-select_booking (WwRelayStoreSqlite  *self,
+select_booking (sqlite3             *db,
+                GHashTable          *statements,
                 const char          *reference,
                 const char          *id,
                 GError             **error)
@@ -701,7 +884,7 @@ select_booking (WwRelayStoreSqlite  *self,
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (!(stmt = prepare_in (db, statements,
                         reference != NULL
                         ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
                         : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
@@ -717,7 +900,7 @@ select_booking (WwRelayStoreSqlite  *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->db, rc, "looking up a booking");
+      set_sqlite_error (error, db, rc, "looking up a booking");
       return NULL;
     }
 
@@ -731,9 +914,11 @@ lookup_booking (WwRelayStore  *store,
                 GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
 
-  return select_booking (self, reference, id, error);
+  if (reader == NULL)
+    return NULL;
+  return select_booking (reader->db, reader->statements, reference, id, error);
 }
 
 static gboolean
@@ -842,12 +1027,14 @@ lookup_provider (WwRelayStore  *store,
                  GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   WwRelayProvider *provider;
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader,
                         "SELECT id, webhook_url, secret, created_at, "
                         "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
                         "FROM providers WHERE id = ?",
@@ -863,7 +1050,7 @@ lookup_provider (WwRelayStore  *store,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->db, rc, "looking up a provider");
+      set_sqlite_error (error, reader->db, rc, "looking up a provider");
       return NULL;
     }
 
@@ -882,11 +1069,13 @@ find_inbox (WwRelayStore  *store,
             GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT provider_id FROM inboxes WHERE key_hash = ?", error)))
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader, "SELECT provider_id FROM inboxes WHERE key_hash = ?", error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, key_hash, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -898,7 +1087,7 @@ find_inbox (WwRelayStore  *store,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->db, rc, "looking up an inbox");
+      set_sqlite_error (error, reader->db, rc, "looking up an inbox");
       return NULL;
     }
   return dup_column_text (stmt, 0);
@@ -909,12 +1098,14 @@ list_providers (WwRelayStore  *store,
                 GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_provider_free);
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader,
                         "SELECT id, webhook_url, created_at, "
                         "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
                         "FROM providers ORDER BY id",
@@ -933,7 +1124,7 @@ list_providers (WwRelayStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "listing providers");
+      set_sqlite_error (error, reader->db, rc, "listing providers");
       return NULL;
     }
   return g_steal_pointer (&providers);
@@ -946,12 +1137,14 @@ list_provider_bookings (WwRelayStore  *store,
                         GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_booking_free);
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader,
                         "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
                         "ORDER BY created_at DESC, rowid DESC LIMIT ?",
                         error)))
@@ -963,7 +1156,7 @@ list_provider_bookings (WwRelayStore  *store,
     g_ptr_array_add (bookings, read_booking (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "listing a provider's bookings");
+      set_sqlite_error (error, reader->db, rc, "listing a provider's bookings");
       return NULL;
     }
   return g_steal_pointer (&bookings);
@@ -1029,7 +1222,7 @@ answer_booking (WwRelayStore  *store,
 
   if (!commit (self, "answering a booking", error))
     return NULL;
-  return select_booking (self, NULL, id, error);
+  return select_booking (self->db, self->statements, NULL, id, error);
 }
 
 static gboolean
@@ -1082,12 +1275,14 @@ due_deliveries (WwRelayStore  *store,
                 GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_delivery_free);
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader,
                         "SELECT d.booking_id, d.attempts, b.created_at "
                         "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
                         "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
@@ -1107,7 +1302,7 @@ due_deliveries (WwRelayStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "finding due deliveries");
+      set_sqlite_error (error, reader->db, rc, "finding due deliveries");
       return NULL;
     }
   return g_steal_pointer (&due);
@@ -1165,16 +1360,18 @@ count_bookings (WwRelayStore  *store,
                 GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT count(*) FROM bookings", error)))
+  if (reader == NULL)
+    return -1;
+  if (!(stmt = prepare_read (reader, "SELECT count(*) FROM bookings", error)))
     return -1;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->db, rc, "counting bookings");
+      set_sqlite_error (error, reader->db, rc, "counting bookings");
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1185,12 +1382,14 @@ list_devices (WwRelayStore  *store,
               GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_device_free);
   int rc;
 
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return NULL;
+  if (!(stmt = prepare_read (reader,
                         "SELECT id, name, created_at, coalesce (revoked_at, 0) FROM devices "
                         "ORDER BY created_at, rowid",
                         error)))
@@ -1208,7 +1407,7 @@ list_devices (WwRelayStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db, rc, "listing devices");
+      set_sqlite_error (error, reader->db, rc, "listing devices");
       return NULL;
     }
 
@@ -1225,13 +1424,15 @@ pin_locked_until (WwRelayStore  *store,
                   GError       **error)
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(Reader) reader = take_reader (self, error);
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
   /* the limit-th most recent failure in the window: while it is in the
    * window, so are @limit failures */
-  if (!(stmt = prepare (self,
+  if (reader == NULL)
+    return FALSE;
+  if (!(stmt = prepare_read (reader,
                         "SELECT at FROM pin_failures WHERE key = ? AND at > ? "
                         "ORDER BY at DESC LIMIT 1 OFFSET ?",
                         error)))
@@ -1246,7 +1447,7 @@ pin_locked_until (WwRelayStore  *store,
       return TRUE;
     }
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (error, self->db, rc, "counting wrong PINs");
+    return set_sqlite_error (error, reader->db, rc, "counting wrong PINs");
 
   *locked_until = sqlite3_column_int64 (stmt, 0) + window;
   return TRUE;
@@ -1337,12 +1538,13 @@ ww_relay_store_sqlite_finalize (GObject *object)
   WwRelayStoreSqlite *self = (WwRelayStoreSqlite *)object;
 
   /* every statement goes before the connection */
+  g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->db_lock);
+  g_mutex_clear (&self->readers_lock);
   g_mutex_clear (&self->commit_lock);
-  g_cond_clear (&self->commit_done);
 
   G_OBJECT_CLASS (ww_relay_store_sqlite_parent_class)->finalize (object);
 }
@@ -1361,8 +1563,9 @@ ww_relay_store_sqlite_init (WwRelayStoreSqlite *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   g_mutex_init (&self->db_lock);
+  g_mutex_init (&self->readers_lock);
+  self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) reader_free);
   g_mutex_init (&self->commit_lock);
-  g_cond_init (&self->commit_done);
   g_queue_init (&self->waiting);
   self->group_commit = TRUE;
 }
