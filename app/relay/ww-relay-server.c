@@ -800,14 +800,17 @@ hash_pin (const char *salt_hex,
 static char *
 new_pin_hash (const char *pin)
 {
+  static const char hex[] = "0123456789abcdef";
   guint8 salt[SALT_BYTES];
-  GString *salt_hex = g_string_new (NULL);
-  g_autofree char *salt_text = NULL;
+  char salt_text[2 * SALT_BYTES + 1];
 
   ww_signature_fill_random (salt, sizeof salt);
   for (gsize i = 0; i < sizeof salt; i++)
-    g_string_append_printf (salt_hex, "%02x", salt[i]);
-  salt_text = g_string_free (salt_hex, FALSE);
+    {
+      salt_text[2 * i] = hex[salt[i] >> 4];
+      salt_text[2 * i + 1] = hex[salt[i] & 0xf];
+    }
+  salt_text[2 * SALT_BYTES] = '\0';
 
   return hash_pin (salt_text, pin);
 }
@@ -1818,33 +1821,51 @@ handle_metrics (Exchange *ex)
   answer_text (ex, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text->str);
 }
 
-/* Whether @path fits @template; "{…}" segments are copied to @args. */
+/* Whether @path fits @template, one "/" segment after the other; a
+ * "{…}" segment takes any that is not empty, and is copied to @args.
+ * Twice for every request, so without allocating until it matches. */
 static gboolean
 match_template (const char *template,
                 const char *path,
                 char      **args)
 {
-  g_auto(GStrv) want = g_strsplit (template, "/", -1);
-  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+  const char *found[MAX_ROUTE_ARGS];
+  gsize found_length[MAX_ROUTE_ARGS];
   guint n_args = 0;
 
-  if (g_strv_length (want) != g_strv_length (have))
-    return FALSE;
-
-  for (guint i = 0; want[i] != NULL; i++)
+  for (;;)
     {
-      if (want[i][0] == '{')
+      gsize want = strcspn (template, "/");
+      gsize have = strcspn (path, "/");
+
+      if (template[0] == '{')
         {
-          if (have[i][0] == '\0')
+          if (have == 0)
             return FALSE;
+          if (n_args < MAX_ROUTE_ARGS)
+            {
+              found[n_args] = path;
+              found_length[n_args++] = have;
+            }
         }
-      else if (!g_str_equal (want[i], have[i]))
+      else if (want != have || strncmp (template, path, want) != 0)
         return FALSE;
+
+      template += want;
+      path += have;
+      /* as many segments on both sides */
+      if (template[0] == '\0' || path[0] == '\0')
+        {
+          if (template[0] != path[0])
+            return FALSE;
+          break;
+        }
+      template++;
+      path++;
     }
 
-  for (guint i = 0; want[i] != NULL && args != NULL; i++)
-    if (want[i][0] == '{' && n_args < MAX_ROUTE_ARGS)
-      args[n_args++] = g_strdup (have[i]);
+  for (guint i = 0; i < n_args && args != NULL; i++)
+    args[i] = g_strndup (found[i], found_length[i]);
   return TRUE;
 }
 

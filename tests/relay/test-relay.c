@@ -1418,6 +1418,9 @@ typedef struct {
 static const BadRequest bad_requests[] = {
   { "no such path", "GET", "/v2/bookings", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
   { "path with a trailing slash", "GET", "/healthz/", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
+  { "booking path without a reference", "GET", "/v1/bookings/", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
+  { "booking path a segment too long", "GET", "/v1/bookings/ABCDEFGH/more", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
+  { "path with a doubled slash", "GET", "/v1//bookings", NULL, NULL, SIGN_NONE, NULL, 404, "nothing at this path" },
   { "DELETE a booking", "DELETE", "/v1/bookings/ABCDEFGH", NULL, NULL, SIGN_NONE, NULL, 405, "use GET" },
   { "PUT the bookings", "PUT", "/v1/bookings", JSON, "{}", SIGN_NONE, NULL, 405, "use POST" },
   { "GET the answer endpoint", "GET", ANSWER_PATH, NULL, NULL, SIGN_NONE, NULL, 405, "use POST" },
