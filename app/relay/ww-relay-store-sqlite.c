@@ -301,10 +301,13 @@ take_reader (WwRelayStoreSqlite  *self,
   reader->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) sqlite3_finalize);
   rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK ||
-      (sqlite3_extended_result_codes (reader->db, 1),
-       sqlite3_busy_timeout (reader->db, 5000),
-       rc = sqlite3_exec (reader->db, "PRAGMA query_only = ON", NULL, NULL, NULL)) != SQLITE_OK)
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (reader->db, 1);
+      sqlite3_busy_timeout (reader->db, 5000);
+      rc = sqlite3_exec (reader->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
     {
       g_autofree char *doing = g_strdup_printf ("opening %s for reading", self->path);
 
@@ -441,8 +444,8 @@ lookup_device (WwRelayStore  *store,
   if (reader == NULL)
     return FALSE;
   if (!(stmt = prepare_read (reader,
-                        "SELECT secret, revoked_at IS NOT NULL FROM devices WHERE id = ?",
-                        error)))
+                             "SELECT secret, revoked_at IS NOT NULL FROM devices WHERE id = ?",
+                             error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -475,8 +478,8 @@ message_seen (WwRelayStore  *store,
   if (reader == NULL)
     return FALSE;
   if (!(stmt = prepare_read (reader,
-                        "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
-                        error)))
+                             "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
+                             error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, msg_id, -1, SQLITE_TRANSIENT);
@@ -891,10 +894,10 @@ select_booking (sqlite3             *db,
   int rc;
 
   if (!(stmt = prepare_in (db, statements,
-                        reference != NULL
-                        ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
-                        : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
-                        error)))
+                           reference != NULL
+                           ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
+                           : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
+                           error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, reference != NULL ? reference : id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -1041,10 +1044,10 @@ lookup_provider (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                        "SELECT id, webhook_url, secret, created_at, "
-                        "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
-                        "FROM providers WHERE id = ?",
-                        error)))
+                             "SELECT id, webhook_url, secret, created_at, "
+                             "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
+                             "FROM providers WHERE id = ?",
+                             error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -1112,10 +1115,10 @@ list_providers (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                        "SELECT id, webhook_url, created_at, "
-                        "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
-                        "FROM providers ORDER BY id",
-                        error)))
+                             "SELECT id, webhook_url, created_at, "
+                             "  (SELECT count(*) FROM inboxes WHERE provider_id = providers.id) "
+                             "FROM providers ORDER BY id",
+                             error)))
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1151,9 +1154,9 @@ list_provider_bookings (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                        "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
-                        "ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                        error)))
+                             "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
+                             "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                             error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, limit);
@@ -1289,10 +1292,10 @@ due_deliveries (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                        "SELECT d.booking_id, d.attempts, b.created_at "
-                        "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
-                        "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
-                        error)))
+                             "SELECT d.booking_id, d.attempts, b.created_at "
+                             "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
+                             "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
+                             error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_int (stmt, 2, limit);
@@ -1396,9 +1399,9 @@ list_devices (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                        "SELECT id, name, created_at, coalesce (revoked_at, 0) FROM devices "
-                        "ORDER BY created_at, rowid",
-                        error)))
+                             "SELECT id, name, created_at, coalesce (revoked_at, 0) FROM devices "
+                             "ORDER BY created_at, rowid",
+                             error)))
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1439,9 +1442,9 @@ pin_locked_until (WwRelayStore  *store,
   if (reader == NULL)
     return FALSE;
   if (!(stmt = prepare_read (reader,
-                        "SELECT at FROM pin_failures WHERE key = ? AND at > ? "
-                        "ORDER BY at DESC LIMIT 1 OFFSET ?",
-                        error)))
+                             "SELECT at FROM pin_failures WHERE key = ? AND at > ? "
+                             "ORDER BY at DESC LIMIT 1 OFFSET ?",
+                             error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - window);
