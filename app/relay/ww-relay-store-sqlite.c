@@ -1,6 +1,7 @@
 /* ww-relay-store-sqlite.c: the relay's embedded SQLite store
  *
- * One connection, shared by the relay's worker threads under a lock.
+ * One connection writes, shared by the relay's worker threads under a
+ * lock; look-ups have connections of their own (see take_reader()).
  * WAL with synchronous=FULL: a commit is on disk when sqlite3_step() of
  * COMMIT returns, which is what lets the relay answer 2xx only for what
  * it cannot lose.
@@ -12,6 +13,12 @@
  * own savepoint, so that one refused booking does not take the others
  * with it) and one sync; without, one transaction and sync each.
  * Nobody is answered before the sync that holds their booking.
+ *
+ * A booking's commit writes one row and nothing else: bookings is a
+ * table in order of arrival with no index of its own, so that a commit
+ * costs the pages of one B-tree, as a bare insert does. What finds a
+ * booking (its id, its reference, its provider, its Idempotency-Key and
+ * message id) is kept in memory instead, see catch_up().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -61,7 +68,34 @@ struct _WwRelayStoreSqlite
   /* connections for look-ups, see take_reader() */
   GMutex    readers_lock;
   GPtrArray *idle_readers;    /* Reader * */
+
+  /* the booking index, see catch_up(); index_lock is taken after
+   * db_lock, never before it */
+  GMutex      index_lock;
+  gint64      indexed_through;   /* the last row of bookings in it */
+  GHashTable *by_id;             /* id → IndexedBooking * */
+  GHashTable *by_reference;      /* reference → IndexedBooking * */
+  GHashTable *by_provider;       /* provider id → GArray of gint64 rows, in order */
+  GHashTable *kept_keys;         /* device and Idempotency-Key → Remembered * */
+  GQueue      kept_queue;        /* the same, oldest first */
+  GHashTable *seen_messages;     /* device and message id of a booking → Remembered * */
+  GQueue      seen_queue;        /* the same, oldest first */
+  gint64      keys_forgotten_through;  /* rows up to this have their kept answer cleared */
 };
+
+/* A booking as the index knows it. */
+typedef struct {
+  gint64  n;        /* its row */
+  char   *id;
+  char   *reference;
+} IndexedBooking;
+
+/* An Idempotency-Key or message id of a booking, while it counts. */
+typedef struct {
+  gint64  n;        /* the booking's row */
+  gint64  at;
+  char   *key;      /* see pair_key() */
+} Remembered;
 
 static void ww_relay_store_sqlite_iface_init (WwRelayStoreInterface *iface);
 
@@ -143,6 +177,64 @@ static const char *migrations[] = {
    * scan of a day's keys does as well without them */
   "DROP INDEX idempotency_by_age;"
   "DROP INDEX seen_messages_by_age;",
+  /* 4 → 5: a booking's commit wrote six B-trees (the table, its id,
+   * reference and provider indexes, its idempotency key and its message
+   * id), each a page to write and sync. Now it writes one: bookings are
+   * rows in order of arrival that carry their own key, kept answer and
+   * message id, and what finds them is kept in memory (see catch_up()).
+   * The kept answers move over by the reference in them; deliveries
+   * carry the booking's time, so that finding the due ones needs no
+   * join. */
+  "CREATE TABLE arrivals ("
+  "  n INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL,"
+  "  reference TEXT NOT NULL,"
+  "  pin_hash TEXT NOT NULL,"
+  "  provider_id TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  payload TEXT NOT NULL CHECK (json_valid (payload)),"
+  "  created_at INTEGER NOT NULL,"
+  "  answer_status TEXT,"
+  "  answer_time TEXT,"
+  "  answer_reason TEXT,"
+  "  answered_at INTEGER,"
+  "  delivered_at INTEGER,"
+  "  device_id TEXT,"
+  "  msg_id TEXT,"
+  "  idempotency_key TEXT,"
+  "  request_hash TEXT,"
+  "  status_code INTEGER,"
+  "  response_body TEXT"
+  ");"
+  "CREATE TEMP TABLE kept AS "
+  "  SELECT json_extract (response_body, '$.reference') AS reference, device_id, key, "
+  "         request_hash, status_code, response_body "
+  "  FROM idempotency WHERE json_valid (response_body);"
+  "CREATE INDEX temp.kept_by_reference ON kept (reference);"
+  "INSERT INTO arrivals (id, reference, pin_hash, provider_id, status, payload, created_at,"
+  "                      answer_status, answer_time, answer_reason, answered_at, delivered_at,"
+  "                      device_id, idempotency_key, request_hash, status_code, response_body) "
+  "  SELECT b.id, b.reference, b.pin_hash, b.provider_id, b.status, b.payload, b.created_at,"
+  "         b.answer_status, b.answer_time, b.answer_reason, b.answered_at, b.delivered_at,"
+  "         k.device_id, k.key, k.request_hash, k.status_code, k.response_body "
+  "  FROM bookings b LEFT JOIN kept k ON k.reference = b.reference "
+  "  ORDER BY b.created_at, b.rowid;"
+  "DROP TABLE temp.kept;"
+  "CREATE TABLE waiting_deliveries ("
+  "  booking_id TEXT PRIMARY KEY,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "INSERT INTO waiting_deliveries (booking_id, attempts, next_attempt_at, created_at) "
+  "  SELECT d.booking_id, d.attempts, d.next_attempt_at, b.created_at "
+  "  FROM deliveries d JOIN bookings b ON b.id = d.booking_id;"
+  "DROP TABLE deliveries;"
+  "DROP TABLE idempotency;"
+  "DROP TABLE bookings;"
+  "ALTER TABLE arrivals RENAME TO bookings;"
+  "ALTER TABLE waiting_deliveries RENAME TO deliveries;"
+  "CREATE INDEX deliveries_by_time ON deliveries (next_attempt_at);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -342,6 +434,195 @@ prepare_read (Reader      *reader,
   return prepare_in (reader->db, reader->statements, sql, error);
 }
 
+/* The booking index
+ *
+ * Rows of bookings are only ever added, in order, and a row's id,
+ * reference, provider and keys never change once it is there. So the
+ * index is brought up to date by reading the rows after the last one it
+ * has, whoever wrote them: this relay, or another process on the same
+ * file. The writer catches up when it begins a booking transaction and
+ * after it commits; a look-up that misses catches up before it says
+ * there is no such booking. Only committed rows ever get in. The first
+ * catch-up reads the whole table, when the store is first asked about
+ * a booking, so the admin tool never pays for it. */
+
+static void
+indexed_booking_free (IndexedBooking *entry)
+{
+  g_free (entry->id);
+  g_free (entry->reference);
+  g_free (entry);
+}
+
+static void
+remembered_free (Remembered *remembered)
+{
+  g_free (remembered->key);
+  g_free (remembered);
+}
+
+/* A device's Idempotency-Key or message id as one string, its length
+ * first, so that no two pairs make the same string. */
+static char *
+pair_key (const char *device_id,
+          const char *other)
+{
+  return g_strdup_printf ("%zu:%s%s", strlen (device_id), device_id, other);
+}
+
+static void
+remember (GHashTable *map,
+          GQueue     *queue,
+          char       *key,
+          gint64      n,
+          gint64      at)
+{
+  Remembered *remembered;
+
+  if (g_hash_table_contains (map, key))
+    {
+      g_free (key);
+      return;
+    }
+  remembered = g_new (Remembered, 1);
+  remembered->n = n;
+  remembered->at = at;
+  remembered->key = key;
+  g_hash_table_insert (map, remembered->key, remembered);
+  g_queue_push_tail (queue, remembered);
+}
+
+#define INDEX_COLUMNS \
+  "n, id, reference, provider_id, created_at, device_id, msg_id, idempotency_key, " \
+  "response_body IS NOT NULL"
+
+/* With index_lock held. */
+static void
+index_row (WwRelayStoreSqlite *self,
+           sqlite3_stmt       *row,
+           gint64              seen_since)
+{
+  gint64 n = sqlite3_column_int64 (row, 0);
+  const char *id = (const char *) sqlite3_column_text (row, 1);
+  const char *reference = (const char *) sqlite3_column_text (row, 2);
+  const char *provider_id = (const char *) sqlite3_column_text (row, 3);
+  gint64 created_at = sqlite3_column_int64 (row, 4);
+  const char *device_id = (const char *) sqlite3_column_text (row, 5);
+  const char *msg_id = (const char *) sqlite3_column_text (row, 6);
+  const char *key = (const char *) sqlite3_column_text (row, 7);
+  gboolean answer_kept = sqlite3_column_int (row, 8) != 0;
+  IndexedBooking *entry;
+  GArray *rows;
+
+  self->indexed_through = n;
+  if (id == NULL || reference == NULL || provider_id == NULL ||
+      g_hash_table_contains (self->by_id, id) ||
+      g_hash_table_contains (self->by_reference, reference))
+    {
+      /* the relay never writes this; only a hand-edited file holds it */
+      g_warning ("Booking row %" G_GINT64_FORMAT " repeats the id or reference of another; "
+                 "it is left out", n);
+      return;
+    }
+
+  entry = g_new (IndexedBooking, 1);
+  entry->n = n;
+  entry->id = g_strdup (id);
+  entry->reference = g_strdup (reference);
+  g_hash_table_insert (self->by_id, entry->id, entry);
+  g_hash_table_insert (self->by_reference, entry->reference, entry);
+
+  rows = g_hash_table_lookup (self->by_provider, provider_id);
+  if (rows == NULL)
+    {
+      rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (self->by_provider, g_strdup (provider_id), rows);
+    }
+  g_array_append_val (rows, n);
+
+  if (device_id == NULL)
+    return;
+  if (msg_id != NULL && created_at >= seen_since)
+    remember (self->seen_messages, &self->seen_queue, pair_key (device_id, msg_id), n, created_at);
+  if (key != NULL && answer_kept)
+    remember (self->kept_keys, &self->kept_queue, pair_key (device_id, key), n, created_at);
+}
+
+/* With index_lock held: adds the rows committed since the last time,
+ * read through @db (a reader's, or the writer's with db_lock held and
+ * none of its own writes pending). */
+static gboolean
+catch_up (WwRelayStoreSqlite  *self,
+          sqlite3             *db,
+          GHashTable          *statements,
+          GError             **error)
+{
+  g_autoptr(CachedStatement) stmt = NULL;
+  gboolean first = self->indexed_through == 0;
+  gint64 seen_since = G_MININT64;
+  int rc;
+
+  if (first)
+    {
+      g_autoptr(CachedStatement) newest = NULL;
+
+      /* message ids only count for an hour: by the clock of the
+       * newest booking, as forget_old_keys() goes by the bookings' */
+      if (!(newest = prepare_in (db, statements,
+                                 "SELECT created_at FROM bookings ORDER BY n DESC LIMIT 1",
+                                 error)))
+        return FALSE;
+      rc = sqlite3_step (newest);
+      if (rc == SQLITE_ROW)
+        seen_since = sqlite3_column_int64 (newest, 0) - SEEN_MESSAGE_SECONDS;
+      else if (rc != SQLITE_DONE)
+        return set_sqlite_error (error, db, rc, "reading the bookings into the index");
+    }
+
+  if (!(stmt = prepare_in (db, statements,
+                           "SELECT " INDEX_COLUMNS " FROM bookings WHERE n > ? ORDER BY n",
+                           error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->indexed_through);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    index_row (self, stmt, seen_since);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, db, rc, "reading the bookings into the index");
+
+  /* rows before the first kept answer have had theirs cleared */
+  if (first)
+    {
+      Remembered *oldest = g_queue_peek_head (&self->kept_queue);
+
+      self->keys_forgotten_through = oldest != NULL ? oldest->n - 1 : self->indexed_through;
+    }
+  return TRUE;
+}
+
+/* The row of a booking by its reference or, with @reference NULL, its
+ * id: 0 when there is none, -1 on an error. Through @db as catch_up(). */
+static gint64
+find_row (WwRelayStoreSqlite  *self,
+          sqlite3             *db,
+          GHashTable          *statements,
+          const char          *reference,
+          const char          *id,
+          GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->index_lock);
+  GHashTable *map = reference != NULL ? self->by_reference : self->by_id;
+  const char *wanted = reference != NULL ? reference : id;
+  IndexedBooking *entry = g_hash_table_lookup (map, wanted);
+
+  if (entry == NULL)
+    {
+      if (!catch_up (self, db, statements, error))
+        return -1;
+      entry = g_hash_table_lookup (map, wanted);
+    }
+  return entry != NULL ? entry->n : 0;
+}
+
 static void
 rollback (sqlite3 *db)
 {
@@ -463,6 +744,84 @@ lookup_device (WwRelayStore  *store,
   return TRUE;
 }
 
+/* What a group's transaction has written so far and the index does not
+ * have yet: each maps to the booking's row (a gint64). */
+typedef struct {
+  GHashTable *references;
+  GHashTable *ids;
+  GHashTable *keys;       /* see pair_key() */
+  GHashTable *messages;   /* the same */
+} Pending;
+
+static void
+pending_init (Pending *pending)
+{
+  pending->references = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  pending->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  pending->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  pending->messages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+pending_clear (Pending *pending)
+{
+  g_clear_pointer (&pending->references, g_hash_table_unref);
+  g_clear_pointer (&pending->ids, g_hash_table_unref);
+  g_clear_pointer (&pending->keys, g_hash_table_unref);
+  g_clear_pointer (&pending->messages, g_hash_table_unref);
+}
+
+static void
+pending_add (GHashTable *map,
+             const char *key,
+             gint64      n)
+{
+  g_hash_table_insert (map, g_strdup (key), g_memdup2 (&n, sizeof n));
+}
+
+/* Whether a device's message id was had before: by a booking (in the
+ * index, or in @pending) or by any other request (in seen_messages).
+ * Through @db as catch_up(). */
+static gboolean
+message_known (WwRelayStoreSqlite  *self,
+               sqlite3             *db,
+               GHashTable          *statements,
+               Pending             *pending,
+               const char          *device_id,
+               const char          *msg_id,
+               const char          *pair,
+               gboolean            *known,
+               GError             **error)
+{
+  g_autoptr(CachedStatement) stmt = NULL;
+  int rc;
+
+  if (pending != NULL && g_hash_table_contains (pending->messages, pair))
+    {
+      *known = TRUE;
+      return TRUE;
+    }
+
+  g_mutex_lock (&self->index_lock);
+  *known = g_hash_table_contains (self->seen_messages, pair);
+  g_mutex_unlock (&self->index_lock);
+  if (*known)
+    return TRUE;
+
+  if (!(stmt = prepare_in (db, statements,
+                           "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
+                           error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, msg_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (error, db, rc, "checking a message id");
+
+  *known = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 static gboolean
 message_seen (WwRelayStore  *store,
               const char    *device_id,
@@ -472,50 +831,93 @@ message_seen (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(Reader) reader = take_reader (self, error);
-  g_autoptr(CachedStatement) stmt = NULL;
-  int rc;
+  g_autofree char *pair = pair_key (device_id, msg_id);
 
   if (reader == NULL)
     return FALSE;
-  if (!(stmt = prepare_read (reader,
-                             "SELECT 1 FROM seen_messages WHERE device_id = ? AND msg_id = ?",
-                             error)))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, msg_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (error, reader->db, rc, "checking a message id");
-
-  *seen = rc == SQLITE_ROW;
-  return TRUE;
+  return message_known (self, reader->db, reader->statements, NULL,
+                        device_id, msg_id, pair, seen, error);
 }
 
 /* Runs inside a booking's transaction, once a minute (see
- * FORGET_EVERY_SECONDS): old keys and message ids go with the next
- * write, so no timer is needed for housekeeping. */
+ * FORGET_EVERY_SECONDS): old message ids go, and kept answers older than
+ * the promise are cleared from their bookings (they hold the PIN), with
+ * the next write, so that no timer is needed for housekeeping. Sets
+ * @forget_through to the last row cleared, for forget_in_index() once
+ * the transaction is committed. */
 static gboolean
 forget_old_keys (WwRelayStoreSqlite  *self,
                  gint64               now,
+                 gint64              *forget_through,
                  GError             **error)
 {
-  g_autoptr(CachedStatement) keys = NULL;
   g_autoptr(CachedStatement) messages = NULL;
+  g_autoptr(CachedStatement) answers = NULL;
+  /* an hour beyond the promise, so that a key is never dropped early */
+  gint64 cutoff = now - WW_RELAY_IDEMPOTENCY_SECONDS - 3600;
+  gint64 from, through;
   int rc;
 
-  if (!(keys = prepare (self, "DELETE FROM idempotency WHERE created_at < ?", error)) ||
-      !(messages = prepare (self, "DELETE FROM seen_messages WHERE at < ?", error)))
+  if (!(messages = prepare (self, "DELETE FROM seen_messages WHERE at < ?", error)) ||
+      !(answers = prepare (self,
+                           "UPDATE bookings SET idempotency_key = NULL, request_hash = NULL, "
+                           "  status_code = NULL, response_body = NULL "
+                           "WHERE n > ? AND n <= ? AND response_body IS NOT NULL",
+                           error)))
     return FALSE;
 
-  /* an hour beyond the promise, so that a key is never dropped early */
-  sqlite3_bind_int64 (keys, 1, now - WW_RELAY_IDEMPOTENCY_SECONDS - 3600);
+  /* the keys are in order of arrival: the old ones come first */
+  g_mutex_lock (&self->index_lock);
+  from = through = self->keys_forgotten_through;
+  for (GList *l = self->kept_queue.head; l != NULL; l = l->next)
+    {
+      Remembered *kept = l->data;
+
+      if (kept->at >= cutoff)
+        break;
+      through = kept->n;
+    }
+  g_mutex_unlock (&self->index_lock);
+
   sqlite3_bind_int64 (messages, 1, now - SEEN_MESSAGE_SECONDS);
-  if ((rc = sqlite3_step (keys)) != SQLITE_DONE ||
-      (rc = sqlite3_step (messages)) != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, rc, "forgetting old idempotency keys");
+  if ((rc = sqlite3_step (messages)) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, "forgetting old message ids");
+  if (through > from)
+    {
+      sqlite3_bind_int64 (answers, 1, from);
+      sqlite3_bind_int64 (answers, 2, through);
+      if ((rc = sqlite3_step (answers)) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, rc, "forgetting old idempotency keys");
+    }
+  *forget_through = through;
   return TRUE;
 }
 
+/* After forget_old_keys() is committed: the index lets go of the same.
+ * With index_lock held. */
+static void
+forget_in_index (WwRelayStoreSqlite *self,
+                 gint64              now,
+                 gint64              forget_through)
+{
+  Remembered *oldest;
+
+  while ((oldest = g_queue_peek_head (&self->kept_queue)) != NULL && oldest->n <= forget_through)
+    {
+      g_hash_table_remove (self->kept_keys, oldest->key);
+      remembered_free (g_queue_pop_head (&self->kept_queue));
+    }
+  self->keys_forgotten_through = MAX (self->keys_forgotten_through, forget_through);
+
+  while ((oldest = g_queue_peek_head (&self->seen_queue)) != NULL &&
+         oldest->at < now - SEEN_MESSAGE_SECONDS)
+    {
+      g_hash_table_remove (self->seen_messages, oldest->key);
+      remembered_free (g_queue_pop_head (&self->seen_queue));
+    }
+}
+
+/* Message ids of anything but a new booking, which keeps its own. */
 static gboolean
 mark_message_seen (WwRelayStoreSqlite        *self,
                    const WwRelayRequestKeys  *keys,
@@ -543,10 +945,30 @@ mark_message_seen (WwRelayStoreSqlite        *self,
   return TRUE;
 }
 
+/* The row that keeps the answer to @key_pair, or 0. */
+static gint64
+kept_row (WwRelayStoreSqlite *self,
+          Pending            *pending,
+          const char         *key_pair)
+{
+  const gint64 *pending_n = g_hash_table_lookup (pending->keys, key_pair);
+  Remembered *kept;
+  gint64 n;
+
+  if (pending_n != NULL)
+    return *pending_n;
+  g_mutex_lock (&self->index_lock);
+  kept = g_hash_table_lookup (self->kept_keys, key_pair);
+  n = kept != NULL ? kept->n : 0;
+  g_mutex_unlock (&self->index_lock);
+  return n;
+}
+
 /* Returns TRUE with *found set when the key is known. */
 static gboolean
 find_kept_answer (WwRelayStoreSqlite        *self,
                   const WwRelayRequestKeys  *keys,
+                  gint64                     n,
                   gboolean                  *found,
                   guint                     *answered_status,
                   char                     **answered_body,
@@ -555,19 +977,19 @@ find_kept_answer (WwRelayStoreSqlite        *self,
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
+  *found = FALSE;
+  if (n == 0)
+    return TRUE;
   if (!(stmt = prepare (self,
-                        "SELECT request_hash, status_code, response_body FROM idempotency "
-                        "WHERE device_id = ? AND key = ?",
+                        "SELECT request_hash, status_code, response_body FROM bookings "
+                        "WHERE n = ? AND response_body IS NOT NULL",
                         error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, keys->device_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, keys->idempotency_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 1, n);
   rc = sqlite3_step (stmt);
+  /* cleared by forget_old_keys() earlier in this transaction */
   if (rc == SQLITE_DONE)
-    {
-      *found = FALSE;
-      return TRUE;
-    }
+    return TRUE;
   if (rc != SQLITE_ROW)
     return set_sqlite_error (error, self->db, rc, "looking up an idempotency key");
 
@@ -586,25 +1008,43 @@ find_kept_answer (WwRelayStoreSqlite        *self,
 }
 
 static gboolean
+is_taken (WwRelayStoreSqlite *self,
+          Pending            *pending,
+          const char         *id,
+          const char         *reference)
+{
+  gboolean taken;
+
+  if (g_hash_table_contains (pending->ids, id) ||
+      g_hash_table_contains (pending->references, reference))
+    return TRUE;
+  g_mutex_lock (&self->index_lock);
+  taken = g_hash_table_contains (self->by_id, id) ||
+          g_hash_table_contains (self->by_reference, reference);
+  g_mutex_unlock (&self->index_lock);
+  return taken;
+}
+
+/* The booking's one row, with its keys and the answer kept for them.
+ * Sets @n to it. */
+static gboolean
 insert_booking (WwRelayStoreSqlite        *self,
                 const WwRelayRequestKeys  *keys,
                 const WwRelayNewBooking   *booking,
                 guint                      status_code,
                 const char                *response_body,
+                gint64                    *n,
                 GError                   **error)
 {
   g_autoptr(CachedStatement) insert = NULL;
-  g_autoptr(CachedStatement) keep = NULL;
   int rc;
 
   if (!(insert = prepare (self,
-                          "INSERT INTO bookings (id, reference, pin_hash, provider_id, status, payload, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          error)) ||
-      !(keep = prepare (self,
-                        "INSERT INTO idempotency (device_id, key, request_hash, status_code, response_body, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        error)))
+                          "INSERT INTO bookings (id, reference, pin_hash, provider_id, status, payload, "
+                          "  created_at, device_id, msg_id, idempotency_key, request_hash, "
+                          "  status_code, response_body) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          error)))
     return FALSE;
 
   sqlite3_bind_text (insert, 1, booking->id, -1, SQLITE_TRANSIENT);
@@ -614,26 +1054,17 @@ insert_booking (WwRelayStoreSqlite        *self,
   sqlite3_bind_text (insert, 5, booking->status, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (insert, 6, booking->payload, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (insert, 7, booking->created_at);
+  sqlite3_bind_text (insert, 8, keys->device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 9, keys->msg_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 10, keys->idempotency_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 11, keys->request_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (insert, 12, status_code);
+  sqlite3_bind_text (insert, 13, response_body, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (insert);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-    {
-      g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN,
-                   "reference %s is taken", booking->reference);
-      return FALSE;
-    }
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, self->db, rc, "writing a booking");
 
-  sqlite3_bind_text (keep, 1, keys->device_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (keep, 2, keys->idempotency_key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (keep, 3, keys->request_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (keep, 4, status_code);
-  sqlite3_bind_text (keep, 5, response_body, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (keep, 6, keys->now);
-  rc = sqlite3_step (keep);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, rc, "keeping the idempotency key");
-
+  *n = sqlite3_last_insert_rowid (self->db);
   return TRUE;
 }
 
@@ -647,8 +1078,8 @@ queue_delivery (WwRelayStoreSqlite       *self,
   int rc;
 
   if (!(stmt = prepare (self,
-                        "INSERT INTO deliveries (booking_id, next_attempt_at) "
-                        "SELECT ?, ? FROM providers WHERE id = ? AND webhook_url IS NOT NULL",
+                        "INSERT INTO deliveries (booking_id, next_attempt_at, created_at) "
+                        "SELECT ?1, ?2, ?2 FROM providers WHERE id = ?3 AND webhook_url IS NOT NULL",
                         error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, booking->id, -1, SQLITE_TRANSIENT);
@@ -664,22 +1095,61 @@ queue_delivery (WwRelayStoreSqlite       *self,
  * booking's transaction would do it for nothing almost every time. */
 #define FORGET_EVERY_SECONDS 60
 
-/* One booking's writes, inside the group's transaction. */
+/* One booking's writes, inside the group's transaction: what it wrote
+ * goes into @pending once all of it is written. */
 static gboolean
 write_booking_rows (WwRelayStoreSqlite *self,
+                    Pending            *pending,
                     BookingJob         *job)
 {
-  if (!mark_message_seen (self, job->keys, &job->error) ||
-      !find_kept_answer (self, job->keys, &job->found, &job->answered_status,
-                         &job->answered_body, &job->error) ||
-      (!job->found &&
-       (!insert_booking (self, job->keys, job->booking, job->status_code,
-                         job->response_body, &job->error) ||
-        !queue_delivery (self, job->booking, &job->error))))
+  const WwRelayRequestKeys *keys = job->keys;
+  const WwRelayNewBooking *booking = job->booking;
+  g_autofree char *message_pair = pair_key (keys->device_id, keys->msg_id);
+  g_autofree char *key_pair = pair_key (keys->device_id, keys->idempotency_key);
+  gboolean replayed = FALSE;
+  gint64 n = 0;
+
+  if (!message_known (self, self->db, self->statements, pending,
+                      keys->device_id, keys->msg_id, message_pair, &replayed, &job->error))
+    return FALSE;
+  if (replayed)
     {
-      g_clear_pointer (&job->answered_body, g_free);
+      g_set_error (&job->error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED,
+                   "message '%s' was already received", keys->msg_id);
       return FALSE;
     }
+
+  if (!find_kept_answer (self, keys, kept_row (self, pending, key_pair), &job->found,
+                         &job->answered_status, &job->answered_body, &job->error))
+    return FALSE;
+
+  if (job->found)
+    {
+      /* a retry makes no booking, but its message id is had */
+      if (!mark_message_seen (self, keys, &job->error))
+        {
+          g_clear_pointer (&job->answered_body, g_free);
+          return FALSE;
+        }
+      pending_add (pending->messages, message_pair, 0);
+      return TRUE;
+    }
+
+  if (is_taken (self, pending, booking->id, booking->reference))
+    {
+      g_set_error (&job->error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN,
+                   "reference %s is taken", booking->reference);
+      return FALSE;
+    }
+
+  if (!insert_booking (self, keys, booking, job->status_code, job->response_body, &n, &job->error) ||
+      !queue_delivery (self, booking, &job->error))
+    return FALSE;
+
+  pending_add (pending->messages, message_pair, n);
+  pending_add (pending->keys, key_pair, n);
+  pending_add (pending->ids, booking->id, n);
+  pending_add (pending->references, booking->reference, n);
   return TRUE;
 }
 
@@ -687,16 +1157,38 @@ write_booking_rows (WwRelayStoreSqlite *self,
  * one leaves the others be. */
 static void
 write_booking_job (WwRelayStoreSqlite *self,
+                   Pending            *pending,
                    BookingJob         *job)
 {
   if (!run (self, "SAVEPOINT booking", "starting a booking", &job->error))
     return;
 
-  if (!write_booking_rows (self, job))
+  if (!write_booking_rows (self, pending, job))
     run (self, "ROLLBACK TO booking", "undoing a booking", NULL);
 
   /* RELEASE of a savepoint that was rolled back to keeps nothing */
   run (self, "RELEASE booking", "ending a booking", NULL);
+}
+
+/* With db_lock held and no transaction open: the index takes in what
+ * was just committed (and anything another process wrote). */
+static void
+index_committed (WwRelayStoreSqlite *self,
+                 gboolean            forgot,
+                 gint64              now,
+                 gint64              forget_through)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->index_lock);
+  g_autoptr(GError) error = NULL;
+
+  /* first, so that a key that was cleared and then used again anew is
+   * not taken for the old one */
+  if (forgot)
+    forget_in_index (self, now, forget_through);
+
+  /* committed all the same: the next catch-up reads it */
+  if (!catch_up (self, self->db, self->statements, &error))
+    g_warning ("Could not index the bookings just committed: %s", error->message);
 }
 
 /* Writes @jobs in one transaction and one sync, and settles each. */
@@ -709,34 +1201,47 @@ write_booking_group (WwRelayStoreSqlite *self,
   BookingJob *first = g_ptr_array_index (jobs, 0);
   gint64 now = first->keys->now;
   gboolean forget = now - self->forgot_at >= FORGET_EVERY_SECONDS || now < self->forgot_at;
+  gint64 forget_through = 0;
+  gboolean caught_up;
+  Pending pending;
 
   /* IMMEDIATE takes the write lock up front, so the look-up of a key and
    * the write that follows cannot interleave with another writer's (the
-   * admin tool's, say). */
-  if (run (self, "BEGIN IMMEDIATE", "starting a transaction", &error) &&
-      (!forget || forget_old_keys (self, now, &error)))
-    {
-      if (jobs->len == 1)
-        {
-          /* alone, a refused booking has nothing to keep */
-          if (!write_booking_rows (self, first))
-            {
-              rollback (self->db);
-              return;
-            }
-        }
-      else
-        for (guint i = 0; i < jobs->len; i++)
-          write_booking_job (self, g_ptr_array_index (jobs, i));
+   * admin tool's, say); catching up then sees all such writers did. */
+  if (!run (self, "BEGIN IMMEDIATE", "starting a transaction", &error))
+    goto failed;
 
-      if (run (self, "COMMIT", "committing a booking", &error))
+  g_mutex_lock (&self->index_lock);
+  caught_up = catch_up (self, self->db, self->statements, &error);
+  g_mutex_unlock (&self->index_lock);
+  if (!caught_up || (forget && !forget_old_keys (self, now, &forget_through, &error)))
+    goto failed;
+
+  pending_init (&pending);
+  if (jobs->len == 1)
+    {
+      /* alone, a refused booking has nothing to keep */
+      if (!write_booking_rows (self, &pending, first))
         {
-          if (forget)
-            self->forgot_at = now;
+          pending_clear (&pending);
+          rollback (self->db);
           return;
         }
     }
+  else
+    for (guint i = 0; i < jobs->len; i++)
+      write_booking_job (self, &pending, g_ptr_array_index (jobs, i));
+  pending_clear (&pending);
 
+  if (run (self, "COMMIT", "committing a booking", &error))
+    {
+      if (forget)
+        self->forgot_at = now;
+      index_committed (self, forget, now, forget_through);
+      return;
+    }
+
+failed:
   /* nothing of the group was kept: each gets the error */
   rollback (self->db);
   for (guint i = 0; i < jobs->len; i++)
@@ -882,29 +1387,26 @@ read_booking (sqlite3_stmt *stmt)
   return booking;
 }
 
-/* On the writer with db_lock held, or on a reader. */
+/* Row @n of bookings; on the writer with db_lock held, or on a reader. */
 static WwRelayBooking *
 select_booking (sqlite3             *db,
                 GHashTable          *statements,
-                const char          *reference,
-                const char          *id,
+                gint64               n,
                 GError             **error)
 {
   g_autoptr(CachedStatement) stmt = NULL;
   int rc;
 
   if (!(stmt = prepare_in (db, statements,
-                           reference != NULL
-                           ? "SELECT " BOOKING_COLUMNS " FROM bookings WHERE reference = ?"
-                           : "SELECT " BOOKING_COLUMNS " FROM bookings WHERE id = ?",
+                           "SELECT " BOOKING_COLUMNS " FROM bookings WHERE n = ?",
                            error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, reference != NULL ? reference : id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 1, n);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
-                   "there is no booking %s", reference != NULL ? reference : id);
+                   "there is no booking in row %" G_GINT64_FORMAT, n);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -916,6 +1418,23 @@ select_booking (sqlite3             *db,
   return read_booking (stmt);
 }
 
+/* As find_row(), with an error that says which booking is not there. */
+static gint64
+find_booking_row (WwRelayStoreSqlite  *self,
+                  sqlite3             *db,
+                  GHashTable          *statements,
+                  const char          *reference,
+                  const char          *id,
+                  GError             **error)
+{
+  gint64 n = find_row (self, db, statements, reference, id, error);
+
+  if (n == 0)
+    g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
+                 "there is no booking %s", reference != NULL ? reference : id);
+  return n;
+}
+
 static WwRelayBooking *
 lookup_booking (WwRelayStore  *store,
                 const char    *reference,
@@ -924,10 +1443,14 @@ lookup_booking (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(Reader) reader = take_reader (self, error);
+  gint64 n;
 
   if (reader == NULL)
     return NULL;
-  return select_booking (reader->db, reader->statements, reference, id, error);
+  n = find_booking_row (self, reader->db, reader->statements, reference, id, error);
+  if (n <= 0)
+    return NULL;
+  return select_booking (reader->db, reader->statements, n, error);
 }
 
 static gboolean
@@ -954,8 +1477,8 @@ set_provider_webhook (WwRelayStore  *store,
                           "ON CONFLICT (id) DO UPDATE SET webhook_url = ?2, secret = ?3, updated_at = ?4",
                           error)) ||
       !(queue = prepare (self,
-                         "INSERT OR IGNORE INTO deliveries (booking_id, next_attempt_at) "
-                         "SELECT id, ? FROM bookings WHERE provider_id = ? AND status = 'received'",
+                         "INSERT OR IGNORE INTO deliveries (booking_id, next_attempt_at, created_at) "
+                         "SELECT id, ?, created_at FROM bookings WHERE provider_id = ? AND status = 'received'",
                          error)) ||
       !(unqueue = prepare (self,
                            "DELETE FROM deliveries WHERE booking_id IN "
@@ -1147,26 +1670,32 @@ list_provider_bookings (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(Reader) reader = take_reader (self, error);
-  g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) ww_relay_booking_free);
-  int rc;
+  g_autoptr(GArray) newest = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *rows;
+  gboolean caught_up;
 
   if (reader == NULL)
     return NULL;
-  if (!(stmt = prepare_read (reader,
-                             "SELECT " BOOKING_COLUMNS " FROM bookings WHERE provider_id = ? "
-                             "ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                             error)))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, limit);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (bookings, read_booking (stmt));
-  if (rc != SQLITE_DONE)
+  /* the newest first, as they came */
+  g_mutex_lock (&self->index_lock);
+  caught_up = catch_up (self, reader->db, reader->statements, error);
+  rows = g_hash_table_lookup (self->by_provider, provider_id);
+  for (guint i = rows != NULL ? rows->len : 0; caught_up && i > 0 && newest->len < limit; i--)
+    g_array_append_val (newest, g_array_index (rows, gint64, i - 1));
+  g_mutex_unlock (&self->index_lock);
+  if (!caught_up)
+    return NULL;
+
+  for (guint i = 0; i < newest->len; i++)
     {
-      set_sqlite_error (error, reader->db, rc, "listing a provider's bookings");
-      return NULL;
+      WwRelayBooking *booking = select_booking (reader->db, reader->statements,
+                                                g_array_index (newest, gint64, i), error);
+
+      if (booking == NULL)
+        return NULL;
+      g_ptr_array_add (bookings, booking);
     }
   return g_steal_pointer (&bookings);
 }
@@ -1185,7 +1714,19 @@ answer_booking (WwRelayStore  *store,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(CachedStatement) update = NULL;
   g_autoptr(CachedStatement) undeliver = NULL;
+  gint64 n;
   int rc;
+
+  /* another provider's booking looks the same as none */
+  n = find_row (self, self->db, self->statements, NULL, id, error);
+  if (n < 0)
+    return NULL;
+  if (n == 0)
+    {
+      g_set_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND,
+                   "provider '%s' has no booking %s", provider_id, id);
+      return NULL;
+    }
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return NULL;
@@ -1193,7 +1734,7 @@ answer_booking (WwRelayStore  *store,
   if (!(update = prepare (self,
                           "UPDATE bookings SET status = ?1, answer_status = ?1, answer_time = ?2, "
                           "  answer_reason = ?3, answered_at = ?4, delivered_at = coalesce (delivered_at, ?4) "
-                          "WHERE id = ?5 AND provider_id = ?6",
+                          "WHERE n = ?5 AND provider_id = ?6",
                           error)) ||
       !(undeliver = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)))
     {
@@ -1205,7 +1746,7 @@ answer_booking (WwRelayStore  *store,
   sqlite3_bind_text (update, 2, time, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (update, 3, reason, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (update, 4, now);
-  sqlite3_bind_text (update, 5, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (update, 5, n);
   sqlite3_bind_text (update, 6, provider_id, -1, SQLITE_TRANSIENT);
   if ((rc = sqlite3_step (update)) != SQLITE_DONE)
     {
@@ -1231,7 +1772,7 @@ answer_booking (WwRelayStore  *store,
 
   if (!commit (self, "answering a booking", error))
     return NULL;
-  return select_booking (self->db, self->statements, NULL, id, error);
+  return select_booking (self->db, self->statements, n, error);
 }
 
 static gboolean
@@ -1244,7 +1785,18 @@ mark_delivered (WwRelayStore        *store,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(CachedStatement) update = NULL;
   g_autoptr(CachedStatement) undeliver = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc = SQLITE_DONE;
+
+  /* the rows first: the index catches up outside a transaction */
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      gint64 n = find_row (self, self->db, self->statements, NULL, ids[i], error);
+
+      if (n < 0)
+        return FALSE;
+      g_array_append_val (rows, n);
+    }
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
@@ -1253,7 +1805,7 @@ mark_delivered (WwRelayStore        *store,
                           "UPDATE bookings SET delivered_at = coalesce (delivered_at, ?1), "
                           "  status = CASE status WHEN 'received' THEN 'delivered' "
                           "                       WHEN 'undeliverable' THEN 'delivered' ELSE status END "
-                          "WHERE id = ?2",
+                          "WHERE n = ?2",
                           error)) ||
       !(undeliver = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)))
     {
@@ -1266,7 +1818,7 @@ mark_delivered (WwRelayStore        *store,
       sqlite3_reset (update);
       sqlite3_reset (undeliver);
       sqlite3_bind_int64 (update, 1, now);
-      sqlite3_bind_text (update, 2, ids[i], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 2, g_array_index (rows, gint64, i));
       sqlite3_bind_text (undeliver, 1, ids[i], -1, SQLITE_TRANSIENT);
       if ((rc = sqlite3_step (update)) == SQLITE_DONE)
         rc = sqlite3_step (undeliver);
@@ -1292,9 +1844,8 @@ due_deliveries (WwRelayStore  *store,
   if (reader == NULL)
     return NULL;
   if (!(stmt = prepare_read (reader,
-                             "SELECT d.booking_id, d.attempts, b.created_at "
-                             "FROM deliveries d JOIN bookings b ON b.id = d.booking_id "
-                             "WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?",
+                             "SELECT booking_id, attempts, created_at FROM deliveries "
+                             "WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
                              error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
@@ -1328,6 +1879,7 @@ delivery_failed (WwRelayStore  *store,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(CachedStatement) stmt = NULL;
   g_autoptr(CachedStatement) status = NULL;
+  gint64 n;
   int rc;
 
   if (!give_up)
@@ -1344,18 +1896,19 @@ delivery_failed (WwRelayStore  *store,
       return TRUE;
     }
 
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
+  if ((n = find_row (self, self->db, self->statements, NULL, booking_id, error)) < 0 ||
+      !exec_sql (self->db, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
   if (!(stmt = prepare (self, "DELETE FROM deliveries WHERE booking_id = ?", error)) ||
       !(status = prepare (self,
-                          "UPDATE bookings SET status = 'undeliverable' WHERE id = ? AND status = 'received'",
+                          "UPDATE bookings SET status = 'undeliverable' WHERE n = ? AND status = 'received'",
                           error)))
     {
       rollback (self->db);
       return FALSE;
     }
   sqlite3_bind_text (stmt, 1, booking_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (status, 1, booking_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (status, 1, n);
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE ||
       (rc = sqlite3_step (status)) != SQLITE_DONE ||
       !exec_sql (self->db, "COMMIT", "giving up a delivery", error))
@@ -1370,20 +1923,14 @@ count_bookings (WwRelayStore  *store,
 {
   WwRelayStoreSqlite *self = WW_RELAY_STORE_SQLITE (store);
   g_autoptr(Reader) reader = take_reader (self, error);
-  g_autoptr(CachedStatement) stmt = NULL;
-  int rc;
+  g_autoptr(GMutexLocker) locker = NULL;
 
   if (reader == NULL)
     return -1;
-  if (!(stmt = prepare_read (reader, "SELECT count(*) FROM bookings", error)))
+  locker = g_mutex_locker_new (&self->index_lock);
+  if (!catch_up (self, reader->db, reader->statements, error))
     return -1;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (error, reader->db, rc, "counting bookings");
-      return -1;
-    }
-  return sqlite3_column_int64 (stmt, 0);
+  return g_hash_table_size (self->by_id);
 }
 
 static GPtrArray *
@@ -1548,6 +2095,14 @@ ww_relay_store_sqlite_finalize (GObject *object)
 
   /* every statement goes before the connection */
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  g_clear_pointer (&self->by_reference, g_hash_table_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_provider, g_hash_table_unref);
+  g_clear_pointer (&self->kept_keys, g_hash_table_unref);
+  g_clear_pointer (&self->seen_messages, g_hash_table_unref);
+  g_queue_clear_full (&self->kept_queue, (GDestroyNotify) remembered_free);
+  g_queue_clear_full (&self->seen_queue, (GDestroyNotify) remembered_free);
+  g_mutex_clear (&self->index_lock);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
@@ -1577,6 +2132,17 @@ ww_relay_store_sqlite_init (WwRelayStoreSqlite *self)
   g_mutex_init (&self->commit_lock);
   g_queue_init (&self->waiting);
   self->group_commit = TRUE;
+
+  g_mutex_init (&self->index_lock);
+  self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) indexed_booking_free);
+  self->by_reference = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_provider = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_array_unref);
+  self->kept_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  self->seen_messages = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->kept_queue);
+  g_queue_init (&self->seen_queue);
 }
 
 static gboolean

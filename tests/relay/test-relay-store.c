@@ -1,8 +1,8 @@
 /* test-relay-store.c: the relay's SQLite store, without HTTP
  *
  * Many threads committing at once (one transaction each, or grouped),
- * look-ups on the store's reading connections, and the schema's
- * migrations.
+ * look-ups on the store's reading connections, the booking index it
+ * keeps in memory, and the schema's migrations.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,22 +64,23 @@ open_store (Fixture *fixture)
   return store;
 }
 
-/* One booking through the store as the booking route makes it. */
+/* One booking through the store as the booking route makes it, at @now
+ * (seconds since the epoch). */
 static gboolean
-book (WwRelayStore  *store,
-      const char    *device_id,
-      const char    *msg_id,
-      const char    *key,
-      const char    *reference,
-      guint         *answered_status,
-      char         **answered_body,
-      GError       **error)
+book_at (WwRelayStore  *store,
+         gint64         now,
+         const char    *device_id,
+         const char    *msg_id,
+         const char    *key,
+         const char    *reference,
+         guint         *answered_status,
+         char         **answered_body,
+         GError       **error)
 {
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *payload = g_strdup_printf ("{\"note\":\"%s\"}", key);
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
   g_autofree char *response = g_strdup_printf ("{\"reference\":\"%s\"}", reference);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   WwRelayNewBooking booking = {
     .id = id, .reference = reference, .pin_hash = "sha256$00$00", .provider_id = "sample-clinic-1",
     .status = WW_RELAY_STATUS_RECEIVED, .payload = payload, .created_at = now,
@@ -90,6 +91,27 @@ book (WwRelayStore  *store,
 
   return ww_relay_store_create_booking (store, &keys, &booking, CREATED, response,
                                         answered_status, answered_body, error);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The same, now. */
+static gboolean
+book (WwRelayStore  *store,
+      const char    *device_id,
+      const char    *msg_id,
+      const char    *key,
+      const char    *reference,
+      guint         *answered_status,
+      char         **answered_body,
+      GError       **error)
+{
+  return book_at (store, now_seconds (), device_id, msg_id, key, reference,
+                  answered_status, answered_body, error);
 }
 
 typedef struct {
@@ -296,43 +318,266 @@ exec_on (const char *path,
   sqlite3_close (db);
 }
 
-/* A store of schema 3 (with the two age indexes that every booking
- * paid a page for) is brought to 4 and keeps its bookings and keys. */
+/* Schema 3 as relays of that version made it, frozen here: the
+ * migrations in the store go on from it. */
+static const char schema_3[] =
+  "CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, secret TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, revoked_at INTEGER);"
+  "CREATE TABLE bookings (id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQUE,"
+  "  pin_hash TEXT NOT NULL, provider_id TEXT NOT NULL, status TEXT NOT NULL,"
+  "  payload TEXT NOT NULL CHECK (json_valid (payload)), created_at INTEGER NOT NULL,"
+  "  answer_status TEXT, answer_time TEXT, answer_reason TEXT, answered_at INTEGER,"
+  "  delivered_at INTEGER);"
+  "CREATE TABLE idempotency (device_id TEXT NOT NULL, key TEXT NOT NULL,"
+  "  request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, response_body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, PRIMARY KEY (device_id, key)) WITHOUT ROWID;"
+  "CREATE INDEX idempotency_by_age ON idempotency (created_at);"
+  "CREATE TABLE seen_messages (device_id TEXT NOT NULL, msg_id TEXT NOT NULL,"
+  "  at INTEGER NOT NULL, PRIMARY KEY (device_id, msg_id)) WITHOUT ROWID;"
+  "CREATE INDEX seen_messages_by_age ON seen_messages (at);"
+  "CREATE TABLE pin_failures (key TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX pin_failures_by_key ON pin_failures (key, at);"
+  "CREATE INDEX pin_failures_by_age ON pin_failures (at);"
+  "CREATE INDEX bookings_by_provider ON bookings (provider_id, created_at);"
+  "CREATE TABLE providers (id TEXT PRIMARY KEY, webhook_url TEXT, secret TEXT,"
+  "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+  "CREATE TABLE inboxes (key_hash TEXT PRIMARY KEY,"
+  "  provider_id TEXT NOT NULL REFERENCES providers (id), created_at INTEGER NOT NULL);"
+  "CREATE TABLE deliveries (booking_id TEXT PRIMARY KEY REFERENCES bookings (id),"
+  "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL);"
+  "CREATE INDEX deliveries_by_time ON deliveries (next_attempt_at);"
+  "PRAGMA user_version = 3;";
+
+/* A store of schema 3 is brought to 5 and keeps its bookings, the
+ * answers kept for their keys, the message ids it had, and its
+ * deliveries. */
 static void
 test_migrates_from_3 (Fixture       *fixture,
                       gconstpointer  data)
 {
+  g_autoptr(WwRelayStoreSqlite) store = NULL;
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "{\"note\":\"key-1\"}", -1);
+  g_autofree char *old = NULL;
   g_autofree char *kept = NULL;
+  g_autofree char *replayed = NULL;
+  gint64 now = now_seconds ();
+  guint status = 0;
+
+  exec_on (fixture->path, schema_3);
+  old = g_strdup_printf ("INSERT INTO bookings (id, reference, pin_hash, provider_id, status, payload, created_at) "
+                         "VALUES ('old-1', 'OLD', 'sha256$00$00', 'sample-clinic-1', 'received', "
+                         "        '{\"note\":\"key-1\"}', %" G_GINT64_FORMAT "),"
+                         "       ('old-2', 'HOOK', 'sha256$00$00', 'webhook-clinic', 'received', "
+                         "        '{\"note\":\"key-2\"}', %" G_GINT64_FORMAT ");"
+                         "INSERT INTO idempotency VALUES ('kiosk', 'key-1', '%s', 201, "
+                         "  '{\"reference\":\"OLD\"}', %" G_GINT64_FORMAT ");"
+                         "INSERT INTO seen_messages VALUES ('kiosk', 'msg-1', %" G_GINT64_FORMAT ");"
+                         "INSERT INTO providers VALUES ('webhook-clinic', 'https://clinic.invalid/hook', "
+                         "  'whsec_c2FtcGxl', 0, 0);"
+                         "INSERT INTO deliveries VALUES ('old-2', 3, %" G_GINT64_FORMAT ");",
+                         now - 60, now - 30, hash, now - 60, now - 60, now - 5);
+  exec_on (fixture->path, old);
+
+  store = open_store (fixture);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                              "('idempotency', 'idempotency_by_age', 'seen_messages_by_age', "
+                              " 'bookings_by_provider')"),
+                   ==, 0);
+
+  /* the key is still known: the same answer, and no second booking */
+  g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-2", "key-1", "NEW", &status, &kept, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept, ==, "{\"reference\":\"OLD\"}");
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 2);
+
+  /* so is the message id */
+  g_assert_false (book (WW_RELAY_STORE (store), "kiosk", "msg-1", "key-9", "NINE", &status, &replayed, &error));
+  g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED);
+  g_clear_error (&error);
+
+  booking = ww_relay_store_lookup_booking (WW_RELAY_STORE (store), "OLD", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (booking->id, ==, "old-1");
+  g_assert_cmpint (booking->created_at, ==, now - 60);
+
+  listed = ww_relay_store_list_provider_bookings (WW_RELAY_STORE (store), "webhook-clinic", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+
+  due = ww_relay_store_due_deliveries (WW_RELAY_STORE (store), now, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpstr (((WwRelayDelivery *) g_ptr_array_index (due, 0))->booking_id, ==, "old-2");
+  g_assert_cmpuint (((WwRelayDelivery *) g_ptr_array_index (due, 0))->attempts, ==, 3);
+  g_assert_cmpint (((WwRelayDelivery *) g_ptr_array_index (due, 0))->created_at, ==, now - 30);
+
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+                   ==, 0);
+}
+
+/* A booking's commit writes one B-tree, and what finds bookings is
+ * built again from the rows when a store opens: ids, references,
+ * providers, kept answers and message ids. */
+static void
+test_index_rebuilt (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *id = NULL;
   guint status = 0;
 
   {
     g_autoptr(WwRelayStoreSqlite) store = open_store (fixture);
 
-    g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-1", "key-1", "OLD", &status, &body, &error));
+    g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-1", "key-1", "FIRST", &status, &first, &error));
+    g_assert_no_error (error);
+    g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-2", "key-2", "SECOND", &status, &second, &error));
     g_assert_no_error (error);
   }
-  exec_on (fixture->path,
-           "CREATE INDEX idempotency_by_age ON idempotency (created_at);"
-           "CREATE INDEX seen_messages_by_age ON seen_messages (at);"
-           "PRAGMA user_version = 3;");
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'bookings'"),
+                   ==, 0);
 
   {
     g_autoptr(WwRelayStoreSqlite) store = open_store (fixture);
+    g_autoptr(WwRelayBooking) booking = NULL;
+    g_autoptr(WwRelayBooking) by_id = NULL;
+    g_autoptr(GPtrArray) listed = NULL;
 
-    /* the key is still known: the same answer */
-    g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-2", "key-1", "NEW", &status, &kept, &error));
+    /* the same key: the same answer */
+    g_assert_true (book (WW_RELAY_STORE (store), "kiosk", "msg-3", "key-1", "THIRD", &status, &again, &error));
     g_assert_no_error (error);
-    g_assert_cmpstr (kept, ==, body);
-    g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 1);
-  }
+    g_assert_cmpstr (again, ==, first);
 
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 4);
+    /* a message id had by a booking before */
+    g_assert_false (book (WW_RELAY_STORE (store), "kiosk", "msg-2", "key-4", "FOURTH", &status, &refused, &error));
+    g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED);
+    g_clear_error (&error);
+
+    /* a reference taken before */
+    g_assert_false (book (WW_RELAY_STORE (store), "kiosk", "msg-5", "key-5", "SECOND", &status, &refused, &error));
+    g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN);
+    g_clear_error (&error);
+
+    booking = ww_relay_store_lookup_booking (WW_RELAY_STORE (store), "SECOND", &error);
+    g_assert_no_error (error);
+    id = g_strdup (booking->id);
+    by_id = ww_relay_store_lookup_booking_by_id (WW_RELAY_STORE (store), id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (by_id->reference, ==, "SECOND");
+
+    /* the newest first */
+    listed = ww_relay_store_list_provider_bookings (WW_RELAY_STORE (store), "sample-clinic-1", 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (listed->len, ==, 2);
+    g_assert_cmpstr (((WwRelayBooking *) g_ptr_array_index (listed, 0))->reference, ==, "SECOND");
+    g_assert_cmpstr (((WwRelayBooking *) g_ptr_array_index (listed, 1))->reference, ==, "FIRST");
+
+    g_assert_null (ww_relay_store_lookup_booking (WW_RELAY_STORE (store), "NONE", &error));
+    g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 2);
+  }
+}
+
+/* Two stores on one file, as two processes would have: each sees the
+ * other's bookings, keys and references, for look-ups and before it
+ * writes. */
+static void
+test_index_follows_other_writers (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(WwRelayStoreSqlite) one = open_store (fixture);
+  g_autoptr(WwRelayStoreSqlite) other = open_store (fixture);
+  g_autoptr(WwRelayBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *refused = NULL;
+  guint status = 0;
+
+  /* the other has its index already, from before */
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (other), NULL), ==, 0);
+
+  g_assert_true (book (WW_RELAY_STORE (one), "kiosk", "msg-1", "key-1", "ONE", &status, &first, &error));
+  g_assert_no_error (error);
+
+  booking = ww_relay_store_lookup_booking (WW_RELAY_STORE (other), "ONE", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (booking);
+
+  g_assert_true (book (WW_RELAY_STORE (other), "kiosk", "msg-2", "key-1", "TWO", &status, &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, first);
+
+  g_assert_true (book (WW_RELAY_STORE (one), "kiosk", "msg-3", "key-3", "THREE", &status, &again, &error));
+  g_assert_no_error (error);
+  g_assert_false (book (WW_RELAY_STORE (other), "kiosk", "msg-4", "key-4", "THREE", &status, &refused, &error));
+  g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN);
+  g_clear_error (&error);
+  g_assert_false (book (WW_RELAY_STORE (other), "kiosk", "msg-3", "key-5", "FIVE", &status, &refused, &error));
+  g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REPLAYED);
+  g_clear_error (&error);
+
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (other), NULL), ==, 2);
+}
+
+/* Kept answers hold the PIN: past the promise (24 hours, and an hour
+ * more) they are cleared from their booking's row, and the key may make
+ * a new booking. */
+static void
+test_old_keys_forgotten (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(WwRelayStoreSqlite) store = open_store (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *recent = NULL;
+  g_autofree char *now_body = NULL;
+  g_autofree char *anew = NULL;
+  g_autofree char *kept = NULL;
+  gint64 now = now_seconds ();
+  guint status = 0;
+
+  g_assert_true (book_at (WW_RELAY_STORE (store), now - 26 * 3600, "kiosk", "msg-1", "key-old", "OLD",
+                          &status, &old, &error));
+  g_assert_no_error (error);
+  g_assert_true (book_at (WW_RELAY_STORE (store), now - 23 * 3600, "kiosk", "msg-2", "key-recent", "RECENT",
+                          &status, &recent, &error));
+  g_assert_no_error (error);
+  g_assert_true (book_at (WW_RELAY_STORE (store), now, "kiosk", "msg-3", "key-now", "NOW",
+                          &status, &now_body, &error));
+  g_assert_no_error (error);
+
   g_assert_cmpint (query_int (fixture->path,
-                              "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
-                              "AND name IN ('idempotency_by_age', 'seen_messages_by_age')"),
-                   ==, 0);
+                              "SELECT count(*) FROM bookings WHERE response_body IS NOT NULL"),
+                   ==, 2);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM bookings WHERE reference = 'OLD' AND "
+                              "request_hash IS NULL AND response_body IS NULL"),
+                   ==, 1);
+
+  /* the old key makes a new booking; the recent one is kept */
+  g_assert_true (book_at (WW_RELAY_STORE (store), now, "kiosk", "msg-4", "key-old", "ANEW",
+                          &status, &anew, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (anew, ==, "{\"reference\":\"ANEW\"}");
+  g_assert_true (book_at (WW_RELAY_STORE (store), now, "kiosk", "msg-5", "key-recent", "AGAIN",
+                          &status, &kept, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept, ==, recent);
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 4);
 }
 
 /* A store from a newer relay is left alone, with a message that says
@@ -369,6 +614,9 @@ main (int   argc,
   ADD ("/relay-store/commits/refused-alone-keeps-nothing", NULL, test_refused_alone_keeps_nothing);
   ADD ("/relay-store/readers/see-commits", NULL, test_readers_see_commits);
   ADD ("/relay-store/schema/migrates-from-3", NULL, test_migrates_from_3);
+  ADD ("/relay-store/index/rebuilt-on-open", NULL, test_index_rebuilt);
+  ADD ("/relay-store/index/follows-other-writers", NULL, test_index_follows_other_writers);
+  ADD ("/relay-store/index/old-keys-forgotten", NULL, test_old_keys_forgotten);
   ADD ("/relay-store/schema/too-new", NULL, test_too_new);
 
 #undef ADD
