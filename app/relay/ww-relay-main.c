@@ -222,6 +222,21 @@ check_public_url (const char  *url,
   return TRUE;
 }
 
+/* Builds the store's booking index (see ww-relay-store-sqlite.c). */
+static gboolean
+index_bookings (WwRelayStore  *store,
+                GError       **error)
+{
+  gint64 started = g_get_monotonic_time ();
+  gint64 bookings = ww_relay_store_count_bookings (store, error);
+
+  if (bookings < 0)
+    return FALSE;
+  g_debug ("Indexed %" G_GINT64_FORMAT " bookings in %.2f s", bookings,
+           (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +317,13 @@ main (int   argc,
       return EXIT_FAILURE;
     }
   ww_relay_store_sqlite_set_group_commit (store, config.group_commit);
+
+  /* the booking index is built now, not on the first visitor's request */
+  if (!index_bookings (WW_RELAY_STORE (store), &error))
+    {
+      g_printerr ("wegwijzer-relay: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   server = ww_relay_server_new (WW_RELAY_STORE (store), config.max_body_bytes, config.clock_skew);
   ww_relay_server_set_request_deadline (server, config.request_deadline);
