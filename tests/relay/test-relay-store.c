@@ -204,6 +204,87 @@ test_concurrent_commits (Fixture       *fixture,
       g_free (senders[t].shared_answers[k]);
 }
 
+typedef struct {
+  WwRelayStore *store;
+  const char   *msg_id;
+  const char   *key;
+  const char   *reference;
+  GThread      *thread;
+  gboolean      ok;
+  char         *answer;
+  GError       *error;
+} OneBooking;
+
+static gpointer
+one_booking_thread (gpointer user_data)
+{
+  OneBooking *one = user_data;
+  guint status = 0;
+
+  one->ok = book (one->store, "kiosk", one->msg_id, one->key, one->reference,
+                  &status, &one->answer, &one->error);
+  return NULL;
+}
+
+/* Bookings that share a group's transaction see each other: the same key
+ * twice makes one booking and one answer, and the same reference twice
+ * is refused the second time. The group is made by holding the write
+ * lock elsewhere while they queue behind a first booking. */
+static void
+test_group_sees_itself (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(WwRelayStoreSqlite) store = open_store (fixture);
+  OneBooking bookings[] = {
+    { .msg_id = "msg-a", .key = "key-a", .reference = "FIRST" },
+    { .msg_id = "msg-b", .key = "dup", .reference = "DUP-B" },
+    { .msg_id = "msg-c", .key = "dup", .reference = "DUP-C" },
+    { .msg_id = "msg-d", .key = "key-d", .reference = "SAME" },
+    { .msg_id = "msg-e", .key = "key-e", .reference = "SAME" },
+  };
+  sqlite3 *writer = NULL;
+  guint taken = 0;
+
+  ww_relay_store_sqlite_set_group_commit (store, TRUE);
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 0);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &writer), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* the first waits for the lock; the others queue behind it */
+  for (guint i = 0; i < G_N_ELEMENTS (bookings); i++)
+    {
+      bookings[i].store = WW_RELAY_STORE (store);
+      bookings[i].thread = g_thread_new ("booking", one_booking_thread, &bookings[i]);
+      g_usleep (i == 0 ? 200 * 1000 : 20 * 1000);
+    }
+  g_usleep (200 * 1000);
+  g_assert_cmpint (sqlite3_exec (writer, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (writer);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bookings); i++)
+    g_thread_join (bookings[i].thread);
+
+  g_assert_true (bookings[0].ok);
+  g_assert_true (bookings[1].ok);
+  g_assert_true (bookings[2].ok);
+  g_assert_cmpstr (bookings[1].answer, ==, bookings[2].answer);
+  for (guint i = 3; i < 5; i++)
+    if (!bookings[i].ok)
+      {
+        g_assert_error (bookings[i].error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN);
+        taken++;
+      }
+  g_assert_cmpuint (taken, ==, 1);
+  g_assert_cmpint (ww_relay_store_count_bookings (WW_RELAY_STORE (store), NULL), ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bookings); i++)
+    {
+      g_free (bookings[i].answer);
+      g_clear_error (&bookings[i].error);
+    }
+}
+
 /* A booking refused on its own (its reference is taken) keeps nothing:
  * not even its message id, so that the route can try again with
  * another reference under the same signature. */
@@ -611,6 +692,7 @@ main (int   argc,
 
   ADD ("/relay-store/commits/one-each", GINT_TO_POINTER (FALSE), test_concurrent_commits);
   ADD ("/relay-store/commits/grouped", GINT_TO_POINTER (TRUE), test_concurrent_commits);
+  ADD ("/relay-store/commits/group-sees-itself", NULL, test_group_sees_itself);
   ADD ("/relay-store/commits/refused-alone-keeps-nothing", NULL, test_refused_alone_keeps_nothing);
   ADD ("/relay-store/readers/see-commits", NULL, test_readers_see_commits);
   ADD ("/relay-store/schema/migrates-from-3", NULL, test_migrates_from_3);
