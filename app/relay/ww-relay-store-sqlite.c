@@ -839,16 +839,22 @@ message_seen (WwRelayStore  *store,
                         device_id, msg_id, pair, seen, error);
 }
 
+/* At most this many kept answers are cleared in one booking's
+ * transaction, so that its commit stays small; when more are due, the
+ * next transaction goes on. */
+#define MAX_ANSWERS_FORGOTTEN 256
+
 /* Runs inside a booking's transaction, once a minute (see
  * FORGET_EVERY_SECONDS): old message ids go, and kept answers older than
  * the promise are cleared from their bookings (they hold the PIN), with
  * the next write, so that no timer is needed for housekeeping. Sets
  * @forget_through to the last row cleared, for forget_in_index() once
- * the transaction is committed. */
+ * the transaction is committed, and @more when more are due. */
 static gboolean
 forget_old_keys (WwRelayStoreSqlite  *self,
                  gint64               now,
                  gint64              *forget_through,
+                 gboolean            *more,
                  GError             **error)
 {
   g_autoptr(CachedStatement) messages = NULL;
@@ -856,6 +862,7 @@ forget_old_keys (WwRelayStoreSqlite  *self,
   /* an hour beyond the promise, so that a key is never dropped early */
   gint64 cutoff = now - WW_RELAY_IDEMPOTENCY_SECONDS - 3600;
   gint64 from, through;
+  guint cleared = 0;
   int rc;
 
   if (!(messages = prepare (self, "DELETE FROM seen_messages WHERE at < ?", error)) ||
@@ -869,12 +876,18 @@ forget_old_keys (WwRelayStoreSqlite  *self,
   /* the keys are in order of arrival: the old ones come first */
   g_mutex_lock (&self->index_lock);
   from = through = self->keys_forgotten_through;
+  *more = FALSE;
   for (GList *l = self->kept_queue.head; l != NULL; l = l->next)
     {
       Remembered *kept = l->data;
 
       if (kept->at >= cutoff)
         break;
+      if (cleared++ == MAX_ANSWERS_FORGOTTEN)
+        {
+          *more = TRUE;
+          break;
+        }
       through = kept->n;
     }
   g_mutex_unlock (&self->index_lock);
@@ -1202,6 +1215,7 @@ write_booking_group (WwRelayStoreSqlite *self,
   gint64 now = first->keys->now;
   gboolean forget = now - self->forgot_at >= FORGET_EVERY_SECONDS || now < self->forgot_at;
   gint64 forget_through = 0;
+  gboolean more_to_forget = FALSE;
   gboolean caught_up;
   Pending pending;
 
@@ -1214,7 +1228,8 @@ write_booking_group (WwRelayStoreSqlite *self,
   g_mutex_lock (&self->index_lock);
   caught_up = catch_up (self, self->db, self->statements, &error);
   g_mutex_unlock (&self->index_lock);
-  if (!caught_up || (forget && !forget_old_keys (self, now, &forget_through, &error)))
+  if (!caught_up ||
+      (forget && !forget_old_keys (self, now, &forget_through, &more_to_forget, &error)))
     goto failed;
 
   pending_init (&pending);
@@ -1235,7 +1250,7 @@ write_booking_group (WwRelayStoreSqlite *self,
 
   if (run (self, "COMMIT", "committing a booking", &error))
     {
-      if (forget)
+      if (forget && !more_to_forget)
         self->forgot_at = now;
       index_committed (self, forget, now, forget_through);
       return;

@@ -681,6 +681,46 @@ test_too_new (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 99);
 }
 
+/* Many kept answers due at once are cleared a few hundred per booking's
+ * transaction, so that no one commit grows large, until none is left. */
+static void
+test_old_keys_forgotten_in_steps (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(WwRelayStoreSqlite) store = open_store (fixture);
+  g_autoptr(GError) error = NULL;
+  gint64 now = now_seconds ();
+  guint status = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *msg_id = g_strdup_printf ("msg-old-%u", i);
+      g_autofree char *key = g_strdup_printf ("key-old-%u", i);
+      g_autofree char *reference = g_strdup_printf ("OLD%u", i);
+      g_autofree char *body = NULL;
+
+      g_assert_true (book_at (WW_RELAY_STORE (store), now - 26 * 3600, "kiosk", msg_id, key, reference,
+                              &status, &body, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *msg_id = g_strdup_printf ("msg-new-%u", i);
+      g_autofree char *key = g_strdup_printf ("key-new-%u", i);
+      g_autofree char *reference = g_strdup_printf ("NEW%u", i);
+      g_autofree char *body = NULL;
+
+      g_assert_true (book_at (WW_RELAY_STORE (store), now, "kiosk", msg_id, key, reference,
+                              &status, &body, &error));
+      g_assert_no_error (error);
+      /* 256 of the old ones go with the first, the rest with the next */
+      g_assert_cmpint (query_int (fixture->path,
+                                  "SELECT count(*) FROM bookings WHERE response_body IS NOT NULL"),
+                       ==, i == 0 ? 300 - 256 + 1 : 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -699,6 +739,7 @@ main (int   argc,
   ADD ("/relay-store/index/rebuilt-on-open", NULL, test_index_rebuilt);
   ADD ("/relay-store/index/follows-other-writers", NULL, test_index_follows_other_writers);
   ADD ("/relay-store/index/old-keys-forgotten", NULL, test_old_keys_forgotten);
+  ADD ("/relay-store/index/old-keys-forgotten-in-steps", NULL, test_old_keys_forgotten_in_steps);
   ADD ("/relay-store/schema/too-new", NULL, test_too_new);
 
 #undef ADD
