@@ -585,6 +585,7 @@ test_index_follows_other_writers (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   g_autofree char *again = NULL;
+  g_autofree char *third = NULL;
   g_autofree char *refused = NULL;
   guint status = 0;
 
@@ -602,7 +603,7 @@ test_index_follows_other_writers (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (again, ==, first);
 
-  g_assert_true (book (WW_RELAY_STORE (one), "kiosk", "msg-3", "key-3", "THREE", &status, &again, &error));
+  g_assert_true (book (WW_RELAY_STORE (one), "kiosk", "msg-3", "key-3", "THREE", &status, &third, &error));
   g_assert_no_error (error);
   g_assert_false (book (WW_RELAY_STORE (other), "kiosk", "msg-4", "key-4", "THREE", &status, &refused, &error));
   g_assert_error (error, WW_RELAY_STORE_ERROR, WW_RELAY_STORE_ERROR_REFERENCE_TAKEN);
