@@ -1080,7 +1080,7 @@ handle_create_booking (Exchange *ex)
 
   request_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, ex->body->data, ex->body->len);
 
-  /* A reference drawn twice is refused by the UNIQUE constraint; with
+  /* A reference drawn twice is refused by the store (REFERENCE_TAKEN); with
    * 31^8 references a second clash in a row means something else. */
   for (guint attempt = 0; attempt < 5 && !created; attempt++)
     {
