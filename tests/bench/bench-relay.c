@@ -11,8 +11,10 @@
  * synchronous=FULL. Next to it runs the floor any durable store has on
  * that disk: a bare SQLite loop of one INSERT per transaction, WAL and
  * synchronous=FULL, in a file in the same directory. The relay runs
- * twice, with [store] group-commit=false and =true; each run gets its
- * own bare loop just before it, since a disk's flush rate drifts.
+ * twice, with [store] group-commit=false and =true. A disk's flush rate
+ * drifts by minutes, so the bare loop runs again between one number of
+ * clients and the next, and each relay row is compared with the mean of
+ * the bare rows just above and below it.
  *
  * Prints bookings per second, p50 and p99 latency (from the first byte
  * of the request sent to the last of the answer read) and the ratio of
@@ -744,10 +746,16 @@ run_config (const char  *relay,
     {
       g_autofree char *store_db = g_strdup_printf ("%s/store-alone.db", dir);
       Figures store = { 0 };
+      Figures after = { 0 };
+      Figures around = { 0 };
 
-      if (!run_store_alone (store_db, bare_count, seconds, &store, error))
+      if (!run_store_alone (store_db, bare_count, seconds, &store, error) ||
+          !run_bare_sqlite (bare_db, bare_count, seconds, &after, error))
         return FALSE;
-      print_row ("store alone", 1, &store, &bare);
+      around.rate = (bare.rate + after.rate) / 2;
+      print_row ("store alone", 1, &store, &around);
+      print_row ("bare SQLite", 1, &after, NULL);
+      bare = after;
     }
 
   if (!g_file_set_contents (config, config_text, -1, error) ||
@@ -777,11 +785,21 @@ run_config (const char  *relay,
     {
       g_autofree char *first_failure = NULL;
       Figures figures = { 0 };
+      Figures after = { 0 };
+      Figures around = { 0 };
 
       run_clients (&run, concurrencies[i], &figures, &first_failure);
-      print_row (label, concurrencies[i], &figures, &bare);
+      if (!run_bare_sqlite (bare_db, bare_count, seconds, &after, error))
+        {
+          stop_relay (process);
+          return FALSE;
+        }
+      around.rate = (bare.rate + after.rate) / 2;
+      print_row (label, concurrencies[i], &figures, &around);
       if (first_failure != NULL)
         g_print ("    %u failed; the first: %s\n", figures.failed, first_failure);
+      print_row ("bare SQLite", 1, &after, NULL);
+      bare = after;
     }
 
   stop_relay (process);
